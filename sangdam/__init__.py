@@ -1,0 +1,1 @@
+"""Sangdam: consultation platform for export-fair matchmaking and contact centers."""
