@@ -1,10 +1,12 @@
-"""Serve Sangdam: the ASGI web server and the background worker, stopped together."""
+"""Serve Sangdam: the ASGI web server and the background worker, started and stopped together."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 from django.conf import settings
 from django.core.management import call_command
@@ -22,30 +24,47 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, no_worker: bool, **options: Any) -> None:
         if not settings.DEBUG:
             call_command("collectstatic", interactive=False, verbosity=0)
+        # A service manager stops us with SIGTERM; turn it into an exit so `finally` runs.
+        signal.signal(signal.SIGTERM, _exit)
         worker = None
         if not no_worker:
-            worker = subprocess.Popen([sys.executable, "-m", "sangdam.cli", "db_worker"])
-        self.stdout.write(f"Sangdam is serving on http://{host}:{port}/ (Ctrl+C stops it)")
-        try:
-            subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "daphne",
-                    "-b",
-                    host,
-                    "-p",
-                    str(port),
-                    "config.asgi:application",
-                ],
-                check=False,
+            # Its own process group: in DEBUG the worker runs under an autoreloader whose
+            # child must stop with it.
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "sangdam.cli", "db_worker"], start_new_session=True
             )
+        self.stdout.write(f"Sangdam is serving on http://{host}:{port}/ (Ctrl+C stops it)")
+        web = subprocess.Popen(
+            [sys.executable, "-m", "daphne", "-b", host, "-p", str(port), "config.asgi:application"]
+        )
+        try:
+            web.wait()
         except KeyboardInterrupt:
             pass
         finally:
+            _stop(web, group=False)
             if worker is not None:
-                worker.terminate()
-                try:
-                    worker.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    worker.kill()
+                _stop(worker, group=True)
+
+
+def _exit(signum: int, frame: object) -> NoReturn:
+    raise SystemExit(0)
+
+
+def _stop(process: subprocess.Popen[bytes], *, group: bool) -> None:
+    if process.poll() is not None:
+        return
+    try:
+        if group:
+            os.killpg(process.pid, signal.SIGTERM)
+        else:
+            process.terminate()
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        if group:
+            os.killpg(process.pid, signal.SIGKILL)
+        else:
+            process.kill()
+        process.wait()
+    except ProcessLookupError:
+        pass
