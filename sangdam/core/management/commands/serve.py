@@ -52,19 +52,22 @@ def _exit(signum: int, frame: object) -> NoReturn:
 
 
 def _stop(process: subprocess.Popen[bytes], *, group: bool) -> None:
+    """Ask the process (or its whole group) to stop; kill it after ten seconds."""
     if process.poll() is not None:
         return
+
+    def send(signum: int) -> None:
+        if group:
+            os.killpg(process.pid, signum)
+        else:
+            process.send_signal(signum)
+
     try:
-        if group:
-            os.killpg(process.pid, signal.SIGTERM)
-        else:
-            process.terminate()
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        if group:
-            os.killpg(process.pid, signal.SIGKILL)
-        else:
-            process.kill()
-        process.wait()
+        send(signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            send(signal.SIGKILL)
+            process.wait()
     except ProcessLookupError:
         pass
