@@ -11,6 +11,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from sangdam.accounts.api import BearerToken
 from sangdam.accounts.api import router as accounts_router
 from sangdam.core.errors import InvalidInput, SangdamError
+from sangdam.fairs.api import router as fairs_router
 
 api = NinjaAPI(
     title="Sangdam API",
@@ -24,6 +25,7 @@ api = NinjaAPI(
     auth=BearerToken(),
 )
 api.add_router("", accounts_router)
+api.add_router("", fairs_router)
 
 
 @api.exception_handler(InvalidInput)

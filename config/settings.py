@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ninja",
     "sangdam.core",
     "sangdam.accounts",
+    "sangdam.fairs",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,8 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+# Links in e-mails (invitations, notices) point here.
+SITE_URL = os.environ.get("SANGDAM_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sangdam@localhost")
 
 LOGGING = {

@@ -7,6 +7,7 @@ from sangdam.core import views as core_views
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("sangdam.accounts.urls")),
+    path("", include("sangdam.fairs.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("healthz", core_views.health, name="health"),

@@ -35,22 +35,6 @@ class AccountsConfig(AppConfig):
                 10,
             ),
             NavItem(
-                _("Organizer home"),
-                "accounts:organizer-home",
-                "calendar-event",
-                frozenset({Role.FAIR_ORGANIZER.value}),
-                _("Fairs"),
-                10,
-            ),
-            NavItem(
-                _("My page"),
-                "accounts:mypage",
-                "house",
-                frozenset({Role.PARTICIPANT.value}),
-                _("My consultation info"),
-                10,
-            ),
-            NavItem(
                 _("My account"), "accounts:profile", "person-gear", everyone, _("Account"), 900
             ),
             NavItem(_("Change password"), "accounts:password", "key", everyone, _("Account"), 910),

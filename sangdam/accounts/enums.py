@@ -43,6 +43,7 @@ class WorkScreen(models.TextChoices):
     WORK_HISTORY = "WORK_HISTORY", _("Work history")
     ACCESS_CONTROL = "ACCESS_CONTROL", _("Access control")
     ORGANIZATION = "ORGANIZATION", _("Organization")
+    FAIRS = "FAIRS", _("Fairs")
 
 
 class WorkAction(models.TextChoices):

@@ -32,6 +32,4 @@ urlpatterns = [
     path("manage/access/", views.access_control, name="access-control"),
     path("manage/organization/", views.organization_info, name="organization"),
     path("agent/", views.agent_home, name="agent-home"),
-    path("organizer/", views.organizer_home, name="organizer-home"),
-    path("mypage/", views.mypage, name="mypage"),
 ]

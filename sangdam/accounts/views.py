@@ -42,8 +42,8 @@ PAGE_SIZE = 50
 HOME_BY_ROLE = {
     Role.ORG_ADMIN: "accounts:admin-home",
     Role.AGENT: "accounts:agent-home",
-    Role.FAIR_ORGANIZER: "accounts:organizer-home",
-    Role.PARTICIPANT: "accounts:mypage",
+    Role.FAIR_ORGANIZER: "fairs:events",
+    Role.PARTICIPANT: "fairs:mypage",
 }
 admin_only = role_required(Role.ORG_ADMIN)
 
@@ -152,16 +152,6 @@ def admin_home(request: AuthenticatedRequest) -> HttpResponse:
 @role_required(Role.AGENT)
 def agent_home(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "accounts/agent_home.html", {})
-
-
-@role_required(Role.FAIR_ORGANIZER)
-def organizer_home(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "accounts/organizer_home.html", {})
-
-
-@role_required(Role.PARTICIPANT)
-def mypage(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "accounts/mypage.html", {})
 
 
 # One's own account

@@ -33,7 +33,11 @@ def test_demo_is_idempotent_and_every_demo_account_signs_in() -> None:
     first = run("demo")
     run("demo")
 
-    demo_users = User.all_objects.filter(organization__service_name="demo").order_by("username")
+    # The demo fair adds hundreds of participant accounts; these are the ones that sign in.
+    demo_users = User.all_objects.filter(
+        organization__service_name="demo",
+        username__in=["admin", "agent1", "agent2", "buyer1", "organizer", "seller1"],
+    ).order_by("username")
     assert [(u.username, u.role) for u in demo_users] == [
         ("admin", Role.ORG_ADMIN),
         ("agent1", Role.AGENT),

@@ -77,8 +77,22 @@ def test_the_top_bar_shows_the_time_zone_as_the_manuals_do(
             ],
         ),
         (Role.AGENT, ["상담원 홈", "회원정보관리", "비밀번호 변경"]),
-        (Role.FAIR_ORGANIZER, ["행사 담당자 홈", "회원정보관리", "비밀번호 변경"]),
-        (Role.PARTICIPANT, ["마이페이지", "회원정보관리", "비밀번호 변경"]),
+        (Role.FAIR_ORGANIZER, ["상담회 목록", "회원정보관리", "비밀번호 변경"]),
+        (
+            Role.PARTICIPANT,
+            [
+                "마이페이지",
+                "참가 정보",
+                "상담가능시간 설정",
+                "상담 신청",
+                "신청 현황",
+                "주선 결과 확인",
+                "나의 메세지함",
+                "FAQ",
+                "회원정보관리",
+                "비밀번호 변경",
+            ],
+        ),
     ],
 )
 def test_navigation_depends_on_the_role(

@@ -1,0 +1,155 @@
+"""Forms of the participant import: the upload, and the column mapping with the import options."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sangdam.fairs.enums import Approval, Side
+from sangdam.fairs.importing import (
+    FIELDS,
+    MAX_UPLOAD_BYTES,
+    ImportFileError,
+    Table,
+    check_upload,
+)
+
+ALL_OR_NOTHING = "all"
+KEEP_GOOD = "good"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel file (.xlsx)"),
+        help_text=gettext_lazy("One participant per row, headers in one row. Up to %(limit)s MB.")
+        % {"limit": MAX_UPLOAD_BYTES // 1024 // 1024},
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+    header_row = forms.IntegerField(
+        label=gettext_lazy("Header row"), min_value=1, max_value=1000, initial=1
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        head = upload.read(8)
+        upload.seek(0)
+        try:
+            check_upload(upload.name or "", upload.size or 0, head)
+        except ImportFileError as error:
+            raise forms.ValidationError(error.message) from error
+        return upload
+
+
+class MappingForm(forms.Form):
+    """Which sheet, which header row, which column holds which field, and how to import."""
+
+    sheet = forms.ChoiceField(label=gettext_lazy("Sheet"))
+    header_row = forms.IntegerField(label=gettext_lazy("Header row"), min_value=1, max_value=1000)
+    approval = forms.ChoiceField(
+        label=gettext_lazy("Approval of the imported participants"),
+        choices=Approval.choices,
+        initial=Approval.APPROVED,
+        required=False,
+    )
+    mode = forms.ChoiceField(
+        label=gettext_lazy("When some rows have errors"),
+        choices=[
+            (ALL_OR_NOTHING, gettext_lazy("Import only if every row is valid")),
+            (KEEP_GOOD, gettext_lazy("Import the good rows and skip the bad ones")),
+        ],
+        initial=ALL_OR_NOTHING,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        required=False,
+    )
+    # The mapping the preview was made with; importing a different one needs a new preview.
+    previewed = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, table: Table, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.table = table
+        self.fields["sheet"].choices = [(name, name) for name in table.sheets]  # type: ignore[attr-defined]
+        columns = [("", _("— not in the file —"))] + [
+            (str(index), table.column_label(index)) for index in range(len(table.headers))
+        ]
+        for spec in FIELDS:
+            self.fields[f"col_{spec.key}"] = forms.ChoiceField(
+                label=str(spec.label),
+                choices=columns,
+                required=spec.required,
+                error_messages={
+                    "required": _("Choose the column that holds %(field)s.") % {"field": spec.label}
+                },
+            )
+
+    @classmethod
+    def initial_for(cls, table: Table, mapping: Mapping[str, int | None]) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            "sheet": table.sheet,
+            "header_row": table.header_row,
+            "approval": Approval.APPROVED,
+            "mode": ALL_OR_NOTHING,
+        }
+        for key, column in mapping.items():
+            initial[f"col_{key}"] = "" if column is None else str(column)
+        return initial
+
+    def clean_approval(self) -> str:
+        return str(self.cleaned_data.get("approval") or Approval.APPROVED)
+
+    def clean_mode(self) -> str:
+        return str(self.cleaned_data.get("mode") or ALL_OR_NOTHING)
+
+    def mapping_fields(self) -> list[forms.BoundField]:
+        return [self[f"col_{spec.key}"] for spec in FIELDS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        used: dict[str, str] = {}
+        for spec in FIELDS:
+            column = data.get(f"col_{spec.key}", "")
+            if column and column in used:
+                self.add_error(
+                    f"col_{spec.key}",
+                    _("This column is already chosen for %(field)s.") % {"field": used[column]},
+                )
+            elif column:
+                used[column] = str(spec.label)
+        return data
+
+    @property
+    def mapping(self) -> dict[str, int | None]:
+        return {
+            spec.key: int(value) if (value := self.cleaned_data.get(f"col_{spec.key}")) else None
+            for spec in FIELDS
+        }
+
+    @property
+    def fingerprint(self) -> str:
+        """A short digest of the choices a preview depends on."""
+        choices = {
+            "sheet": self.cleaned_data["sheet"],
+            "header_row": self.cleaned_data["header_row"],
+            "mapping": self.mapping,
+        }
+        return hashlib.sha256(json.dumps(choices, sort_keys=True).encode()).hexdigest()[:16]
+
+
+class PrintFilterForm(forms.Form):
+    side = forms.ChoiceField(
+        label=gettext_lazy("Side"),
+        choices=[("", gettext_lazy("All")), *Side.choices],
+        required=False,
+    )
+
+
+def side_filter(data: Mapping[str, Any]) -> Side | None:
+    form = PrintFilterForm(data)
+    if form.is_valid() and form.cleaned_data["side"]:
+        return Side(form.cleaned_data["side"])
+    return None
