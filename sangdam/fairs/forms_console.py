@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from sangdam.accounts.forms import ServiceErrorsMixin, time_zone_choices
-from sangdam.fairs import console
+from sangdam.fairs import console, services
 from sangdam.fairs.enums import (
     Approval,
     BuyerType,
@@ -415,22 +415,7 @@ class ParticipantForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Leave empty to use the event's deadline."),
     )
 
-    INFO_FIELDS = (
-        "company_name",
-        "company_name_en",
-        "contact_name",
-        "contact_title",
-        "contact_email",
-        "contact_phone",
-        "country",
-        "industry",
-        "buyer_type",
-        "company_form",
-        "company_form_other",
-        "crm_number",
-        "website",
-        "description",
-    )
+    INFO_FIELDS = services.INFO_FIELDS
 
     def __init__(
         self, *args: Any, event: Event, person: Participant | None = None, **kwargs: Any

@@ -12,7 +12,7 @@ from sangdam.accounts.forms import ServiceErrorsMixin
 from sangdam.fairs.enums import BuyerType, CompanyForm, Outcome, Side
 from sangdam.fairs.models import MeetingReport, Participant
 from sangdam.fairs.mypage import CounterpartFilter, counterpart_countries, event_categories
-from sangdam.fairs.services import ParticipationInfo, ReportFields
+from sangdam.fairs.services import INFO_FIELDS, ParticipationInfo, ReportFields
 
 # The zones offered by "change time zone" (SPEC MM-12); the event's and the user's own are added.
 COMMON_ZONES = (
@@ -43,19 +43,8 @@ COMMON_ZONES = (
     "Pacific/Auckland",
 )
 
-_TEXT_FIELDS = (
-    "company_name",
-    "company_name_en",
-    "contact_name",
-    "contact_title",
-    "contact_email",
-    "contact_phone",
-    "country",
-    "industry",
-    "website",
-    "description",
-)
 _BUYER_FIELDS = ("buyer_type", "company_form", "company_form_other", "crm_number")
+_TEXT_FIELDS = tuple(n for n in INFO_FIELDS if n not in _BUYER_FIELDS)
 
 
 class ParticipationForm(ServiceErrorsMixin, forms.Form):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -219,6 +219,10 @@ class ParticipationInfo:
     description: str = ""
 
 
+# The participation-info fields stored as text on the participant (categories are a relation).
+INFO_FIELDS = tuple(f.name for f in fields(ParticipationInfo) if f.name != "categories")
+
+
 @dataclass
 class ParticipantTerms:
     """What only the organizer sets for a participant."""
@@ -320,22 +324,7 @@ def _add_participant(
 
 
 def _apply_info(participant: Participant, info: ParticipationInfo) -> None:
-    for name in (
-        "company_name",
-        "company_name_en",
-        "contact_name",
-        "contact_title",
-        "contact_email",
-        "contact_phone",
-        "country",
-        "industry",
-        "buyer_type",
-        "company_form",
-        "company_form_other",
-        "crm_number",
-        "website",
-        "description",
-    ):
+    for name in INFO_FIELDS:
         setattr(participant, name, str(getattr(info, name)).strip())
     if participant.company_form != "other":
         participant.company_form_other = ""

@@ -19,11 +19,6 @@ from tests.fairs.fair import SEOUL, make_event, make_organizer, make_participant
 
 
 @pytest.fixture
-def organizer(organization: Organization) -> User:
-    return make_organizer(organization)
-
-
-@pytest.fixture
 def browser(client_of: ClientOf, organizer: User) -> Client:
     return client_of(organizer)
 

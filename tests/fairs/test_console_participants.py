@@ -18,17 +18,7 @@ from sangdam.fairs import console, services
 from sangdam.fairs.enums import Approval, NoticeKind, Side
 from sangdam.fairs.models import Event, MeetingRequest, Notice, Participant
 from tests.conftest import ClientOf
-from tests.fairs.fair import SEOUL, make_event, make_organizer, make_participant
-
-
-@pytest.fixture
-def organizer(organization: Organization) -> User:
-    return make_organizer(organization)
-
-
-@pytest.fixture
-def event(organizer: User) -> Event:
-    return make_event(organizer)
+from tests.fairs.fair import SEOUL, make_participant
 
 
 @pytest.fixture

@@ -16,17 +16,7 @@ from sangdam.fairs import services
 from sangdam.fairs.enums import MeetingClass, RunStatus, SchedulingMode, Side, WaitingReason
 from sangdam.fairs.models import Event, Meeting, Participant, SchedulingRun, WaitingPair
 from tests.conftest import ClientOf
-from tests.fairs.fair import make_event, make_organizer, make_participant
-
-
-@pytest.fixture
-def organizer(organization: Organization) -> User:
-    return make_organizer(organization)
-
-
-@pytest.fixture
-def event(organizer: User) -> Event:
-    return make_event(organizer)
+from tests.fairs.fair import make_participant
 
 
 @pytest.fixture

@@ -9,12 +9,11 @@ import time_machine
 from django.test import Client
 
 from sangdam.accounts.models import User
-from sangdam.core.models import Organization
 from sangdam.core.tenancy import tenant_scope
 from sangdam.fairs.enums import Side
 from sangdam.fairs.models import Event, Participant, Unavailability
 from tests.conftest import ClientOf
-from tests.fairs.fair import SEOUL, make_event, make_organizer, make_participant
+from tests.fairs.fair import SEOUL, make_event, make_participant
 from tests.fairs.test_mypage_support import ko, place, publish, slot_at, slot_states, text
 
 pytestmark = pytest.mark.django_db
@@ -24,16 +23,6 @@ MM14_STARTS = [
     "9:00", "9:30", "10:00", "10:30", "11:00", "11:30",
     "13:00", "13:30", "14:00", "14:30", "15:00", "15:30", "16:00", "16:30", "17:00", "17:30",
 ]  # fmt: skip
-
-
-@pytest.fixture
-def organizer(organization: Organization) -> User:
-    return make_organizer(organization)
-
-
-@pytest.fixture
-def event(organizer: User) -> Event:
-    return make_event(organizer)
 
 
 @pytest.fixture

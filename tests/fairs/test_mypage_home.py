@@ -13,7 +13,7 @@ from sangdam.fairs.enums import Approval, Side
 from sangdam.fairs.models import Event, Participant
 from tests.conftest import ClientOf
 from tests.factories import make_user
-from tests.fairs.fair import make_event, make_organizer, make_participant
+from tests.fairs.fair import make_participant
 from tests.fairs.test_mypage_support import (
     ask,
     ko,
@@ -26,16 +26,6 @@ from tests.fairs.test_mypage_support import (
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organizer(organization: Organization) -> User:
-    return make_organizer(organization)
-
-
-@pytest.fixture
-def event(organizer: User) -> Event:
-    return make_event(organizer)
 
 
 @pytest.fixture

@@ -8,28 +8,16 @@ from typing import Any
 import pytest
 import time_machine
 
-from sangdam.accounts.models import User
-from sangdam.core.models import Organization
 from sangdam.core.tenancy import tenant_scope
 from sangdam.fairs.enums import Side
 from sangdam.fairs.models import Event, Participant
 from tests.conftest import ClientOf
-from tests.fairs.fair import SEOUL, make_event, make_organizer, make_participant
+from tests.fairs.fair import SEOUL, make_participant
 from tests.fairs.test_mypage_support import ko, text
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "/mypage/participation/"
-
-
-@pytest.fixture
-def organizer(organization: Organization) -> User:
-    return make_organizer(organization)
-
-
-@pytest.fixture
-def event(organizer: User) -> Event:
-    return make_event(organizer)
 
 
 @pytest.fixture

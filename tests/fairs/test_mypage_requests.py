@@ -9,26 +9,15 @@ import time_machine
 from django.test import Client
 
 from sangdam.accounts.models import User
-from sangdam.core.models import Organization
 from sangdam.core.tenancy import tenant_scope
 from sangdam.fairs import services
 from sangdam.fairs.enums import Approval, RequestStatus, Side
 from sangdam.fairs.models import Event, MeetingRequest, Participant, Slot
 from tests.conftest import ClientOf
-from tests.fairs.fair import SEOUL, make_event, make_organizer, make_participant
+from tests.fairs.fair import SEOUL, make_event, make_participant
 from tests.fairs.test_mypage_support import ask, ko, rows, text, texts
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def organizer(organization: Organization) -> User:
-    return make_organizer(organization)
-
-
-@pytest.fixture
-def event(organizer: User) -> Event:
-    return make_event(organizer)
 
 
 @pytest.fixture

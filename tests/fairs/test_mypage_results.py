@@ -9,12 +9,11 @@ import pytest
 import time_machine
 
 from sangdam.accounts.models import User
-from sangdam.core.models import Organization
 from sangdam.core.tenancy import tenant_scope
 from sangdam.fairs.enums import MeetingClass, Side, WaitingReason
 from sangdam.fairs.models import Event, Meeting, MeetingReport, Participant, WaitingPair
 from tests.conftest import ClientOf
-from tests.fairs.fair import SEOUL, make_event, make_organizer, make_participant
+from tests.fairs.fair import SEOUL, make_event, make_participant
 from tests.fairs.test_mypage_support import (
     ask,
     ko,
@@ -30,11 +29,6 @@ from tests.fairs.test_mypage_support import (
 pytestmark = pytest.mark.django_db
 
 AFTER_THE_MEETINGS = dt.datetime(2031, 3, 10, 15, 0, tzinfo=SEOUL)
-
-
-@pytest.fixture
-def organizer(organization: Organization) -> User:
-    return make_organizer(organization)
 
 
 @pytest.fixture

@@ -16,17 +16,7 @@ from sangdam.fairs import services
 from sangdam.fairs.enums import MeetingClass, NoticeKind, RunStatus, SchedulingMode, Side
 from sangdam.fairs.errors import FairRuleBroken
 from sangdam.fairs.models import Event, Meeting, Notice, Participant, SchedulingRun, WaitingPair
-from tests.fairs.fair import actor, make_event, make_organizer, make_participant
-
-
-@pytest.fixture
-def organizer(organization: Organization) -> User:
-    return make_organizer(organization)
-
-
-@pytest.fixture
-def event(organizer: User) -> Event:
-    return make_event(organizer)
+from tests.fairs.fair import actor, make_participant
 
 
 @pytest.fixture(autouse=True)
