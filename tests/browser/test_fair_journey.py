@@ -165,7 +165,7 @@ def test_fair_journey_from_the_event_form_to_reports_and_calendars(
         expect(flash(page)).to_contain_text("비밀번호를 변경했습니다.")
         expect(page.get_by_test_id("event-line")).to_contain_text(COMPANIES[code][1])
 
-    def seller_requests_the_buyer(seller: str) -> None:
+    def seller_requests_the_buyer() -> None:
         page.goto(f"{base}/mypage/counterparts/")
         page.locator("#id_company").fill("Atlas")
         page.get_by_test_id("counterpart-filter").get_by_role("button", name="검색").click()
@@ -203,8 +203,15 @@ def test_fair_journey_from_the_event_form_to_reports_and_calendars(
         page.once("dialog", lambda dialog: dialog.accept())
         request_row(page, "부산기계").get_by_test_id("reject").click()
         expect(flash(page)).to_contain_text("신청을 반려했습니다.")
-        expect(request_row(page, "부산기계").get_by_test_id("status")).to_have_text("반려")
+        # The declined request is no longer pending for the buyer (MM-28).
+        expect(page.get_by_test_id("request-row")).to_have_count(2)
         expect(request_row(page, "서울화장품").get_by_test_id("status")).to_have_text("상대방 신청")
+
+    def seller_sees_the_rejection() -> None:
+        page.goto(f"{base}/mypage/requests/")
+        row = request_row(page, "Atlas Trading")
+        expect(row.get_by_test_id("status")).to_have_text("반려")
+        expect(row.get_by_test_id("meeting-time")).to_have_text("-")
 
     def organizer_runs_the_greedy_rule(event_url: str) -> None:
         sign_in(page, base, "organizer", PASSWORD)
@@ -239,11 +246,11 @@ def test_fair_journey_from_the_event_form_to_reports_and_calendars(
         expect(free.first).to_have_text("09:00")
         expect(page.get_by_test_id("blocked-slot")).to_have_text(["09:30"])
         free.first.click()
-        expect(flash(page)).to_contain_text("상담 배정: Atlas Trading · 서울화장품, 2031-03-10 09:00")
-        expect(page.get_by_test_id("meetings-buyer").locator("tbody tr")).to_have_count(2)
-        expect(page.get_by_test_id("matching-waiting")).to_contain_text(
-            "대기목록이 비어 있습니다"
+        expect(flash(page)).to_contain_text(
+            "상담 배정: Atlas Trading · 서울화장품, 2031-03-10 09:00"
         )
+        expect(page.get_by_test_id("meetings-buyer").locator("tbody tr")).to_have_count(2)
+        expect(page.get_by_test_id("matching-waiting")).to_contain_text("대기목록이 비어 있습니다")
 
         page.goto(event_url)
         expect(page.get_by_test_id("meeting-total")).to_have_text("2")
@@ -258,7 +265,7 @@ def test_fair_journey_from_the_event_form_to_reports_and_calendars(
         expect(page.get_by_test_id("meeting-count")).to_have_text(f"상담 {len(meetings)}건")
         dots = page.get_by_test_id(f"calendar-day-{DAY}").locator(".sd-dot")
         expect(dots).to_have_count(len(meetings))
-        booked = page.get_by_test_id("day-timetable").locator(".sd-slot-booked")
+        booked = page.get_by_test_id("day-timetable").locator(".sd-slots .sd-slot-booked")
         expect(booked).to_have_count(len(meetings))
         for index, slot in enumerate(meetings):
             expect(booked.nth(index)).to_have_attribute("data-slot", slot)
@@ -312,13 +319,15 @@ def test_fair_journey_from_the_event_form_to_reports_and_calendars(
     # 3. The sellers' availability and requests.
     sign_in(page, base, logins["S001"][0], OWN_PASSWORD)
     seller_switches_nine_oclock_off()
-    seller_requests_the_buyer("S001")
+    seller_requests_the_buyer()
     for seller in ("S002", "S003"):
         sign_in(page, base, logins[seller][0], OWN_PASSWORD)
-        seller_requests_the_buyer(seller)
+        seller_requests_the_buyer()
     # 4. The buyer answers.
     sign_in(page, base, logins["B001"][0], OWN_PASSWORD)
     buyer_accepts_one_and_declines_one()
+    sign_in(page, base, logins["S003"][0], OWN_PASSWORD)
+    seller_sees_the_rejection()
     # 5. Automatic scheduling: the daily cap of 1 leaves S002 waiting.
     organizer_runs_the_greedy_rule(event_url)
     # 6. By hand: a higher cap, the waiting pair placed, the schedule published.
@@ -340,18 +349,22 @@ def test_fair_journey_from_the_event_form_to_reports_and_calendars(
 
     events = buyer_calendar.walk("VEVENT")
     assert [(e.decoded("dtstart"), e.decoded("dtend")) for e in events] == [
-        (dt.datetime(2031, 3, 10, 0, 0, tzinfo=dt.UTC), dt.datetime(2031, 3, 10, 0, 30, tzinfo=dt.UTC)),
-        (dt.datetime(2031, 3, 10, 0, 30, tzinfo=dt.UTC), dt.datetime(2031, 3, 10, 1, 0, tzinfo=dt.UTC)),
+        (
+            dt.datetime(2031, 3, 10, 0, 0, tzinfo=dt.UTC),
+            dt.datetime(2031, 3, 10, 0, 30, tzinfo=dt.UTC),
+        ),
+        (
+            dt.datetime(2031, 3, 10, 0, 30, tzinfo=dt.UTC),
+            dt.datetime(2031, 3, 10, 1, 0, tzinfo=dt.UTC),
+        ),
     ]
     assert [str(e["summary"]) for e in events] == ["상담: 서울화장품", "상담: 한빛식품"]
 
     meetings = [(row[1], row[4], row[7]) for row in schedule if row[0] is not None]
     assert meetings == [(dt.time(9, 0), "B001", "S002"), (dt.time(9, 30), "B001", "S001")]
 
-    seller = Participant.all_objects.get(code="S001")
-    response = page.request.get(
-        base + reverse("fairs:calendar-feed", args=[seller.calendar_token])
-    )
+    s001 = Participant.all_objects.get(code="S001")
+    response = page.request.get(base + reverse("fairs:calendar-feed", args=[s001.calendar_token]))
     assert response.ok
     feed = Calendar.from_ical(response.body())
     [meeting] = feed.walk("VEVENT")
