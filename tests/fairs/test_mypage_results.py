@@ -347,3 +347,11 @@ def test_the_result_screen_has_the_waiting_list_message_box_and_calendar_links(
     assert 'href="/mypage/messages/"' in page
     assert text(page, "ical-link") == ko("Add to my calendar (iCal)")
     assert 'href="/mypage/calendar.ics"' in page
+
+
+def test_results_offer_the_calendar_subscription_address(client_of: ClientOf, event: Event) -> None:
+    seller = make_participant(event, Side.SELLER, "S009")
+
+    page = client_of(seller.user).get("/mypage/results/").content.decode()
+
+    assert f"/fairs/calendar/{seller.calendar_token}.ics" in page
