@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,7 +17,7 @@ from sangdam.fairs import services
 from sangdam.fairs.enums import MeetingClass, NoticeKind, RunStatus, SchedulingMode, Side
 from sangdam.fairs.errors import FairRuleBroken
 from sangdam.fairs.models import Event, Meeting, Notice, Participant, SchedulingRun, WaitingPair
-from tests.fairs.fair import actor, make_participant
+from tests.fairs.fair import actor, make_event, make_participant
 
 
 @pytest.fixture(autouse=True)
@@ -243,3 +244,32 @@ def test_publishing_waits_for_an_unfinished_run(organizer: User, event: Event) -
 
     with pytest.raises(FairRuleBroken, match="scheduling run has finished"):
         services.publish_schedule(actor=actor(organizer), event=event)
+
+
+def test_optimize_places_a_pair_the_rule_leaves_waiting(
+    organizer: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    event = make_event(organizer, daily_start=dt.time(9), daily_end=dt.time(10), breaks=[])
+    first, second = event.slots.all()
+    early_buyer = make_participant(event, Side.BUYER, "B001")
+    late_buyer = make_participant(event, Side.BUYER, "B002")
+    seller = make_participant(event, Side.SELLER, "S001")
+    mutual(early_buyer, seller)
+    services.request_meeting(requester=seller, recipient_id=late_buyer.pk)
+    services.set_availability(participant=late_buyer, slot_ids=[second.pk], available=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        greedy = run(organizer, event)
+    greedy.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        optimized = services.start_scheduling(
+            actor=actor(organizer), event=event, mode=SchedulingMode.OPTIMIZE, time_limit=20
+        )
+    optimized.refresh_from_db()
+
+    assert (greedy.stats["meetings"], optimized.stats["meetings"]) == (1, 2)
+    assert sorted((m.buyer.code, m.slot_id) for m in Meeting.objects.filter(event=event)) == [
+        ("B001", second.pk),
+        ("B002", first.pk),
+    ]
+    assert not WaitingPair.objects.filter(event=event).exists()
