@@ -480,6 +480,27 @@ def remove_meeting(request: HttpRequest, event_id: int, meeting_id: int) -> Stat
     return Status(204, None)
 
 
+class AnnouncementIn(Schema):
+    text: str
+    side: Side | None = Field(None, description="Only buyers or only sellers; empty for everyone.")
+
+
+@router.post(
+    "/fairs/events/{event_id}/announcements",
+    response=Changed,
+    summary="Send an announcement to the approved participants",
+)
+def announce(request: HttpRequest, event_id: int, payload: AnnouncementIn) -> Changed:
+    event = _organizer_event(request, event_id)
+    sent = services.send_announcement(
+        actor=actor_of(request),
+        event=event,
+        text=payload.text,
+        side=payload.side.value if payload.side else "",
+    )
+    return Changed(changed=sent)
+
+
 @router.post("/fairs/events/{event_id}/publish", response=EventOut, summary="Publish")
 def publish(request: HttpRequest, event_id: int) -> EventOut:
     event = _organizer_event(request, event_id)

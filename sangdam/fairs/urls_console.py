@@ -12,6 +12,7 @@ urlpatterns = [
     path("organizer/events/<int:pk>/edit/", views.event_edit, name="event-edit"),
     path("organizer/events/<int:pk>/publish/", views.publish, name="publish"),
     path("organizer/events/<int:pk>/unpublish/", views.unpublish, name="unpublish"),
+    path("organizer/events/<int:pk>/announce/", views.announce, name="announce"),
     path("organizer/events/<int:pk>/print-table/", views.print_table, name="print-table-go"),
     path("organizer/events/<int:pk>/participants/", views.participants, name="participants"),
     path(

@@ -199,6 +199,26 @@ def publish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @organizer
 @require_POST
+def announce(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    event = _event(pk)
+    try:
+        sent = services.send_announcement(
+            actor=actor_of(request),
+            event=event,
+            text=request.POST.get("text", ""),
+            side=request.POST.get("side", ""),
+        )
+    except SangdamError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("The announcement went to %(count)d participants.") % {"count": sent}
+        )
+    return redirect("fairs:event", pk=event.pk)
+
+
+@organizer
+@require_POST
 def unpublish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     try:

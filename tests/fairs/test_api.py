@@ -108,3 +108,18 @@ def test_another_organizations_event_is_not_found(
     response = Api(token_for(make_organizer(organization))).get(f"/fairs/events/{event.pk}")
 
     assert response.status_code == 404
+
+
+def test_an_organizer_sends_an_announcement_through_the_api(organization: Organization) -> None:
+    organizer = make_organizer(organization)
+    event = make_event(organizer)
+    make_participant(event, Side.BUYER, "B001")
+    api = Api(token_for(organizer))
+
+    sent = api.send(
+        "post", f"/fairs/events/{event.pk}/announcements", {"text": "안내", "side": "buyer"}
+    )
+    empty = api.send("post", f"/fairs/events/{event.pk}/announcements", {"text": ""})
+
+    assert sent.json() == {"changed": 1}
+    assert empty.json()["errors"][0]["field"] == "text"

@@ -243,3 +243,21 @@ def test_publishing_twice_shows_the_refusal(browser: Client, organizer: User) ->
     response = browser.post(f"/organizer/events/{event.pk}/publish/", follow=True)
 
     assert [m.level_tag for m in response.context["messages"]] == ["error"]
+
+
+def test_the_dashboard_sends_an_announcement_to_every_approved_participant(
+    browser: Client, event: Event
+) -> None:
+    make_participant(event, Side.BUYER, "B001")
+    make_participant(event, Side.SELLER, "S001")
+
+    response = browser.post(
+        f"/organizer/events/{event.pk}/announce/",
+        {"text": "셔틀버스 안내", "side": ""},
+        follow=True,
+    )
+
+    assert "참가기업 2곳에 공지를 보냈습니다." in response.content.decode()
+    assert sorted(
+        Notice.objects.filter(kind=NoticeKind.ANNOUNCEMENT).values_list("text", flat=True)
+    ) == ["셔틀버스 안내", "셔틀버스 안내"]

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.core import mail
 from django.utils import translation
 
 from sangdam.accounts.models import User
@@ -14,9 +15,10 @@ from sangdam.core.errors import InvalidInput
 from sangdam.core.models import Organization
 from sangdam.core.tenancy import tenant_scope
 from sangdam.fairs import services
-from sangdam.fairs.enums import MeetingClass, NoticeKind, RunStatus, SchedulingMode, Side
+from sangdam.fairs.enums import Approval, MeetingClass, NoticeKind, RunStatus, SchedulingMode, Side
 from sangdam.fairs.errors import FairRuleBroken
 from sangdam.fairs.models import Event, Meeting, Notice, Participant, SchedulingRun, WaitingPair
+from sangdam.fairs.notify import notice_text
 from tests.fairs.fair import actor, make_event, make_participant
 
 
@@ -273,3 +275,24 @@ def test_optimize_places_a_pair_the_rule_leaves_waiting(
         ("B002", first.pk),
     ]
     assert not WaitingPair.objects.filter(event=event).exists()
+
+
+def test_an_announcement_reaches_the_chosen_side_by_message_box_and_mail(
+    organizer: User, event: Event, django_capture_on_commit_callbacks: Any
+) -> None:
+    make_participant(event, Side.BUYER, "B001", email="b@example.com")
+    make_participant(event, Side.SELLER, "S001", email="s@example.com")
+    make_participant(event, Side.SELLER, "S002", approval=Approval.PENDING, email="p@example.com")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = services.send_announcement(
+            actor=actor(organizer), event=event, text="부스 배치도가 나왔습니다.", side="seller"
+        )
+
+    notice = Notice.objects.get(kind=NoticeKind.ANNOUNCEMENT)
+    assert (sent, notice.participant.code, notice_text(notice)) == (
+        1, "S001", "부스 배치도가 나왔습니다."
+    )  # fmt: skip
+    assert [m.to for m in mail.outbox] == [["s@example.com"]]
+    with pytest.raises(InvalidInput):
+        services.send_announcement(actor=actor(organizer), event=event, text="  ")
