@@ -68,12 +68,13 @@ def problem_for(event: Event) -> EventProblem:
     people = list(
         Participant.objects.filter(event=event, approval=Approval.APPROVED).order_by("code")
     )
-    first_category = dict(
+    first_category: dict[int, str] = {}
+    for participant_id, name in (
         Participant.categories.through.objects.filter(participant__event=event)
         .order_by("participant_id", "category__name")
         .values_list("participant_id", "category__name")
-        .distinct()
-    )
+    ):
+        first_category.setdefault(participant_id, name)
     off: dict[int, set[int]] = defaultdict(set)
     for participant_id, slot_id in Unavailability.objects.filter(
         participant__event=event

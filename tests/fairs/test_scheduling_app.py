@@ -15,6 +15,7 @@ from sangdam.core.errors import InvalidInput
 from sangdam.core.models import Organization
 from sangdam.core.tenancy import tenant_scope
 from sangdam.fairs import services
+from sangdam.fairs.engine_mapping import problem_for
 from sangdam.fairs.enums import Approval, MeetingClass, NoticeKind, RunStatus, SchedulingMode, Side
 from sangdam.fairs.errors import FairRuleBroken
 from sangdam.fairs.models import Event, Meeting, Notice, Participant, SchedulingRun, WaitingPair
@@ -296,3 +297,11 @@ def test_an_announcement_reaches_the_chosen_side_by_message_box_and_mail(
     assert [m.to for m in mail.outbox] == [["s@example.com"]]
     with pytest.raises(InvalidInput):
         services.send_announcement(actor=actor(organizer), event=event, text="  ")
+
+
+def test_the_engine_sees_each_participants_first_category(event: Event) -> None:
+    make_participant(event, Side.BUYER, "B001", categories=["화장품", "식품", "의료기기"])
+
+    problem = problem_for(event).problem
+
+    assert [p.category for p in problem.participants] == ["식품"]
