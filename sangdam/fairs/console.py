@@ -38,7 +38,6 @@ from sangdam.fairs.enums import (
     Approval,
     MeetingClass,
     RequestStatus,
-    RunStatus,
     Side,
 )
 from sangdam.fairs.models import (
@@ -54,8 +53,6 @@ from sangdam.fairs.models import (
     WaitingPair,
 )
 from sangdam.fairs.timetable import plan_slots
-
-ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.SAVING)
 
 
 def _count(rows: QuerySet[Any], column: str) -> Coalesce:
@@ -426,7 +423,7 @@ class RunRow:
 
     @property
     def is_active(self) -> bool:
-        return self.run.status in ACTIVE_RUN_STATUSES
+        return not self.run.is_finished
 
     @property
     def seconds(self) -> float | None:

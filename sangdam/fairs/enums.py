@@ -92,6 +92,10 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+# A run in one of these states still has a worker to finish it (or had one that died).
+UNFINISHED_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.SAVING)
+
+
 class Outcome(models.TextChoices):
     """SPEC G-MM-14: the outcome of one meeting as its participant reports it."""
 

@@ -23,6 +23,7 @@ from sangdam.core.models import Organization
 from sangdam.core.tenancy import tenant_manager
 from sangdam.fairs.enums import (
     LIVE_STATUSES,
+    UNFINISHED_RUN_STATUSES,
     Approval,
     BuyerType,
     CompanyForm,
@@ -426,7 +427,7 @@ class SchedulingRun(models.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (RunStatus.DONE, RunStatus.FAILED)
+        return self.status not in UNFINISHED_RUN_STATUSES
 
 
 class MeetingReport(models.Model):

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Q
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from sangdam.accounts.models import User, login_id_validator
 from sangdam.core.errors import InvalidInput, NotFound, SangdamError
 from sangdam.fairs.enums import (
     LIVE_STATUSES,
+    UNFINISHED_RUN_STATUSES,
     Approval,
     HostSide,
     MeetingClass,
@@ -596,25 +597,30 @@ def accept_request(
     *, participant: Participant, request_id: int, now: dt.datetime | None = None
 ) -> MeetingRequest:
     """Accept a request received: the pair becomes mutual (SPEC MM-27)."""
-    now = now or timezone.now()
-    _check_request_deadline(participant, now)
-    request = _received(participant, request_id)
-    with transaction.atomic():
-        _decide(request, RequestStatus.ACCEPTED, now)
-        notify(request.requester, NoticeKind.REQUEST_ACCEPTED, counterpart=participant)
-    return request
+    return _answer(participant, request_id, RequestStatus.ACCEPTED, now)
 
 
 def reject_request(
     *, participant: Participant, request_id: int, now: dt.datetime | None = None
 ) -> MeetingRequest:
     """Decline a request received; it is never scheduled and the requester's quota is freed."""
+    return _answer(participant, request_id, RequestStatus.REJECTED, now)
+
+
+def _answer(
+    participant: Participant, request_id: int, status: RequestStatus, now: dt.datetime | None
+) -> MeetingRequest:
     now = now or timezone.now()
     _check_request_deadline(participant, now)
     request = _received(participant, request_id)
+    kind = (
+        NoticeKind.REQUEST_ACCEPTED
+        if status == RequestStatus.ACCEPTED
+        else NoticeKind.REQUEST_REJECTED
+    )
     with transaction.atomic():
-        _decide(request, RequestStatus.REJECTED, now)
-        notify(request.requester, NoticeKind.REQUEST_REJECTED, counterpart=participant)
+        _decide(request, status, now)
+        notify(request.requester, kind, counterpart=participant)
     return request
 
 
@@ -780,14 +786,12 @@ def create_run(
         locked = Event.objects.select_for_update().filter(pk=event.pk).first()
         if locked is None or locked.is_published:
             raise FairRuleBroken(_("Unpublish the schedule before scheduling again."))
-        unfinished = [RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.SAVING]
+        unfinished = _unfinished_runs(event)
         # A run whose worker died never finishes; after two hours it no longer blocks new runs.
-        SchedulingRun.objects.filter(
-            event=event,
-            status__in=unfinished,
-            requested_at__lt=timezone.now() - dt.timedelta(hours=2),
-        ).update(status=RunStatus.FAILED, error="abandoned: the worker did not finish the run")
-        if SchedulingRun.objects.filter(event=event, status__in=unfinished).exists():
+        unfinished.filter(requested_at__lt=timezone.now() - dt.timedelta(hours=2)).update(
+            status=RunStatus.FAILED, error="abandoned: the worker did not finish the run"
+        )
+        if unfinished.exists():
             raise FairRuleBroken(_("Scheduling is already running for this event."))
         return SchedulingRun.objects.create(
             organization_id=event.organization_id,
@@ -796,6 +800,10 @@ def create_run(
             time_limit=time_limit if mode == SchedulingMode.OPTIMIZE else None,
             requested_by=requested_by,
         )
+
+
+def _unfinished_runs(event: Event) -> QuerySet[SchedulingRun]:
+    return SchedulingRun.objects.filter(event=event, status__in=UNFINISHED_RUN_STATUSES)
 
 
 def place_meeting(
@@ -817,13 +825,7 @@ def place_meeting(
             placed_by_hand=True,
             table_number=plan.table_number,
         )
-        try:
-            with transaction.atomic():
-                meeting.save()
-        except IntegrityError as error:
-            raise FairRuleBroken(
-                _("Someone else changed this schedule at the same time. Reload and try again.")
-            ) from error
+        _save_meeting(meeting)
         WaitingPair.objects.filter(event=event, buyer=plan.buyer, seller=plan.seller).delete()
     return meeting
 
@@ -842,14 +844,19 @@ def move_meeting(*, actor: Actor, event: Event, meeting_id: int, slot_id: int) -
         meeting.slot = plan.slot
         meeting.table_number = plan.table_number
         meeting.placed_by_hand = True
-        try:
-            with transaction.atomic():
-                meeting.save()
-        except IntegrityError as error:
-            raise FairRuleBroken(
-                _("Someone else changed this schedule at the same time. Reload and try again.")
-            ) from error
+        _save_meeting(meeting)
     return meeting
+
+
+def _save_meeting(meeting: Meeting) -> None:
+    """Save a placement; a constraint broken by a concurrent placement becomes a clear refusal."""
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError as error:
+        raise FairRuleBroken(
+            _("Someone else changed this schedule at the same time. Reload and try again.")
+        ) from error
 
 
 def remove_meeting(*, actor: Actor, event: Event, meeting_id: int) -> None:
@@ -903,9 +910,8 @@ def publish_schedule(*, actor: Actor, event: Event) -> int:
     """Publish: participants see their meetings at once and get a notice and e-mail (MM-01)."""
     with record_work(actor, WorkScreen.FAIRS, WorkAction.UPDATE) as work:
         work.detail = f"event {event.pk} publish"
-        unfinished = [RunStatus.QUEUED, RunStatus.RUNNING, RunStatus.SAVING]
         Event.objects.select_for_update().filter(pk=event.pk).first()
-        if SchedulingRun.objects.filter(event=event, status__in=unfinished).exists():
+        if _unfinished_runs(event).exists():
             raise FairRuleBroken(_("Wait until the scheduling run has finished."))
         changed = Event.objects.filter(pk=event.pk, published_at__isnull=True).update(
             published_at=timezone.now()
