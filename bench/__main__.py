@@ -18,6 +18,7 @@ from bench.report import DOCS, Section, record
 BENCHMARKS: dict[str, str] = {
     "scheduling": "bench.scheduling",
     "fairs_app": "bench.fairs_app",
+    "crm": "bench.crm",
 }
 
 

@@ -11,6 +11,10 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from sangdam.accounts.api import BearerToken
 from sangdam.accounts.api import router as accounts_router
 from sangdam.core.errors import InvalidInput, SangdamError
+from sangdam.crm.api_customers import router as customers_router
+from sangdam.crm.api_lists import router as lists_router
+from sangdam.crm.api_tickets import router as tickets_router
+from sangdam.crm.api_types import router as types_router
 from sangdam.fairs.api import router as fairs_router
 
 api = NinjaAPI(
@@ -26,6 +30,10 @@ api = NinjaAPI(
 )
 api.add_router("", accounts_router)
 api.add_router("", fairs_router)
+api.add_router("", customers_router)
+api.add_router("", tickets_router)
+api.add_router("", types_router)
+api.add_router("", lists_router)
 
 
 @api.exception_handler(InvalidInput)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "sangdam.core",
     "sangdam.accounts",
     "sangdam.fairs",
+    "sangdam.crm",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("", include("sangdam.accounts.urls")),
     path("", include("sangdam.fairs.urls")),
+    path("", include("sangdam.crm.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("healthz", core_views.health, name="health"),

@@ -14,7 +14,13 @@ DEMO_PASSWORD = "demo1234!"  # noqa: S105 -- published in the README for the dem
 DEMO_LICENSES = 5
 
 ACCOUNTS: list[dict[str, Any]] = [
-    {"username": "admin", "name": "관리자", "role": Role.ORG_ADMIN},
+    {
+        "username": "admin",
+        "name": "관리자",
+        "role": Role.ORG_ADMIN,
+        "can_edit_consultations": True,
+        "can_export": True,
+    },
     {
         "username": "agent1",
         "name": "김상담",
@@ -71,7 +77,9 @@ def _account(organization: Organization, **fields: Any) -> User:
         organization=organization, username=fields["username"], deleted_at__isnull=True
     ).first()
     if user is None:
-        user = User(organization=organization, **fields)
+        user = User(organization=organization)
+    for key, value in fields.items():
+        setattr(user, key, value)
     # The demo waives the first-login password change and always opens with the known password.
     user.set_password(DEMO_PASSWORD)
     user.must_change_password = False

@@ -44,6 +44,11 @@ class WorkScreen(models.TextChoices):
     ACCESS_CONTROL = "ACCESS_CONTROL", _("Access control")
     ORGANIZATION = "ORGANIZATION", _("Organization")
     FAIRS = "FAIRS", _("Fairs")
+    CONSULTATION_TYPES = "CONSULTATION_TYPES", _("Consultation types")
+    EXTENSIONS = "EXTENSIONS", _("Extensions")
+    CUSTOMERS = "CUSTOMERS", _("Customers")
+    CUSTOMER_UPLOAD = "CUSTOMER_UPLOAD", _("Customer upload")
+    CONSULTATION_HISTORY = "CONSULTATION_HISTORY", _("Consultation history")
 
 
 class WorkAction(models.TextChoices):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 import secrets
 import string
 from collections.abc import Sequence
@@ -80,7 +81,10 @@ class NetworkEntry:
     memo: str = ""
 
 
-FIRST_AUTO_EXTENSION = 1001
+# SPEC CC-07 / G-CC-02: extensions are digits only, of at least this many and at most the
+# organization's extension length (4 for PBX tenants, 5 for cloud DNs).
+SHORTEST_EXTENSION = 2
+_DIGITS = re.compile(r"[0-9]+")
 
 
 # Accounts
@@ -661,26 +665,67 @@ def _apply_fields(user: User, fields: AccountFields, organization: Organization)
     user.email = fields.email.strip()
     is_agent = fields.role == Role.AGENT
     user.participant_side = fields.participant_side if fields.role == Role.PARTICIPANT else ""
-    user.extension = fields.extension.strip() if is_agent else ""
+    # Administrators work in the contact center too and may hold an extension; only agents get
+    # one assigned automatically.
+    holds_extension = fields.role in (Role.AGENT, Role.ORG_ADMIN)
+    user.extension = fields.extension.strip() if holds_extension else ""
     user.group_id = fields.group_id if is_agent else None
-    user.can_edit_consultations = is_agent and fields.can_edit_consultations
-    user.can_export = is_agent and fields.can_export
-    user.can_upload_customers = is_agent and fields.can_upload_customers
+    # The contact-center permissions (상담원 권한) go to whoever works there, administrators too.
+    user.can_edit_consultations = holds_extension and fields.can_edit_consultations
+    user.can_export = holds_extension and fields.can_export
+    user.can_upload_customers = holds_extension and fields.can_upload_customers
     if is_agent and not user.extension:
         user.extension = _next_extension(organization, exclude_id=user.pk)
 
 
 def _next_extension(organization: Organization, exclude_id: int | None) -> str:
+    """The next free extension of the organization's length: 1001, 1002, ... for 4 digits."""
+    length = extension_length(organization.pk)
+    first, last = 10 ** (length - 1) + 1, 10**length - 1
     others = User.all_objects.filter(organization=organization, deleted_at__isnull=True)
     if exclude_id is not None:
         others = others.exclude(pk=exclude_id)
     used = {
-        int(number) for number in others.exclude(extension="").values_list("extension", flat=True)
+        int(number)
+        for number in others.exclude(extension="").values_list("extension", flat=True)
+        if len(number) == length and number.isdigit()
     }
-    candidate = max(used, default=FIRST_AUTO_EXTENSION - 1) + 1
-    if candidate > 99999:
-        candidate = next(n for n in range(FIRST_AUTO_EXTENSION, 100000) if n not in used)
+    candidate = max(used, default=first - 1) + 1
+    if candidate > last:
+        candidate = next((n for n in range(first, last + 1) if n not in used), 0)
+    if not candidate:
+        raise InvalidInput.single(
+            "extension",
+            _("No free %(length)d-digit extension is left; enter one.") % {"length": length},
+        )
     return str(candidate)
+
+
+def extension_length(organization_id: int) -> int:
+    """The organization's extension length as stored now (it may change while a form is open)."""
+    return int(
+        Organization.objects.values_list("extension_length", flat=True).get(pk=organization_id)
+    )
+
+
+def extension_errors(extension: str, length: int) -> list[str]:
+    """What is wrong with an extension under an organization's length (SPEC CC-07, G-CC-02).
+
+    The one rule for the account form and API and the extension management page.
+    """
+    if not _DIGITS.fullmatch(extension):
+        return [_("Use digits only.")]
+    if len(extension) > length:
+        return [
+            _(
+                "Extension %(extension)s has %(digits)d digits; extensions have at most "
+                "%(length)d digits here."
+            )
+            % {"extension": extension, "digits": len(extension), "length": length}
+        ]
+    if len(extension) < SHORTEST_EXTENSION:
+        return [_("Use at least %(count)d digits.") % {"count": SHORTEST_EXTENSION}]
+    return []
 
 
 def _validate_account(user: User) -> None:
@@ -698,6 +743,10 @@ def _validate_account(user: User) -> None:
     ).exclude(pk=user.pk)
     if user.username and others.filter(username=user.username).exists():
         errors.setdefault("username", []).append(_("This login ID is already in use."))
+    if user.extension and "extension" not in errors:
+        problems = extension_errors(user.extension, extension_length(user.organization_id))
+        if problems:
+            errors["extension"] = problems
     if user.extension and others.filter(extension=user.extension).exists():
         errors.setdefault("extension", []).append(
             _("Extension %(extension)s is already assigned to another account.")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +24,10 @@ class Organization(models.Model):
     contract_starts_on = models.DateField(_("contract start"), null=True, blank=True)
     contract_ends_on = models.DateField(_("contract end"), null=True, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    # SPEC G-CC-02: 4 digits for PBX tenants (002/003), 5 for cloud DNs (004).
+    extension_length = models.PositiveSmallIntegerField(
+        _("extension length"), default=4, validators=[MinValueValidator(2), MaxValueValidator(5)]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -14,49 +14,44 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
-import zipfile
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from io import BytesIO
 from typing import IO, Any
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from sangdam.accounts.audit import Actor, record_work
 from sangdam.accounts.enums import ParticipantSide, Role, WorkAction, WorkScreen
 from sangdam.accounts.models import User, login_id_validator
+from sangdam.core import spreadsheet
 from sangdam.core.errors import SangdamError
+from sangdam.core.spreadsheet import XLSX_SIGNATURE as XLSX_SIGNATURE
+from sangdam.core.spreadsheet import FieldSpec, SpreadsheetError
+from sangdam.core.spreadsheet import Table as Table
+from sangdam.core.spreadsheet import cell_text as cell_text
+from sangdam.core.spreadsheet import normalize as normalize
 from sangdam.fairs.enums import Approval, BuyerType, CompanyForm, Side
 from sangdam.fairs.models import Category, Event, Participant
 from sangdam.fairs.services import ParticipationInfo, default_login_id
 
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_UPLOAD_BYTES = spreadsheet.MAX_UPLOAD_BYTES
 MAX_ROWS = 20_000
-XLSX_SIGNATURE = b"PK\x03\x04"
 UPLOAD_FOLDER = "private/fair-imports"
 UPLOAD_TTL = dt.timedelta(days=1)
-_TOKEN = re.compile(r"^[0-9a-f]{32}$")
+_UPLOADS = spreadsheet.UploadFolder(UPLOAD_FOLDER, UPLOAD_TTL)
 
-
-class ImportFileError(SangdamError):
-    """The uploaded file cannot be read as an Excel workbook, or the sheet is unusable."""
+# The file cannot be read as an Excel workbook, or the sheet is unusable.
+ImportFileError = SpreadsheetError
+# A field of the participant list (the shared kernel's field description).
+ImportField = FieldSpec
 
 
 class ImportRefused(SangdamError):
@@ -64,15 +59,6 @@ class ImportRefused(SangdamError):
 
 
 # ---------------------------------------------------------------------------------- the fields
-
-
-@dataclass(frozen=True)
-class ImportField:
-    key: str
-    label: str | Promise
-    # Header names this field is recognized by, in Korean and English (compared normalized).
-    aliases: tuple[str, ...]
-    required: bool = False
 
 
 FIELDS: tuple[ImportField, ...] = (
@@ -327,12 +313,6 @@ _COMPANY_FORMS: dict[str, tuple[str, ...]] = {
     CompanyForm.DISTRIBUTOR: ("distributor", "distribution", "유통", "유통업", "유통사"),
     CompanyForm.OTHER: ("other", "기타"),
 }
-_PUNCTUATION = re.compile(r"[\s·ㆍ・/\\()\[\]{}\-_.,:;*#'\"]+")
-
-
-def normalize(text: str) -> str:
-    """A header or keyword as compared: lower case, without spaces and punctuation."""
-    return _PUNCTUATION.sub("", text).lower()
 
 
 def _lookup(table: Mapping[str, tuple[str, ...]]) -> dict[str, str]:
@@ -347,51 +327,12 @@ _COMPANY_FORM_WORDS = _lookup(_COMPANY_FORMS)
 # ------------------------------------------------------------------------- reading the workbook
 
 
-@dataclass(frozen=True)
-class Table:
-    """One sheet read from its header row on: headers and the non-empty rows below them."""
-
-    sheet: str
-    sheets: tuple[str, ...]
-    header_row: int
-    headers: tuple[str, ...]
-    # (Excel row number, cell values) for every row with at least one value.
-    rows: tuple[tuple[int, tuple[Any, ...]], ...]
-
-    def column_label(self, index: int) -> str:
-        header = self.headers[index] if index < len(self.headers) else ""
-        letter = get_column_letter(index + 1)
-        return f"{letter}: {header}" if header else letter
-
-
 def check_upload(name: str, size: int, head: bytes) -> None:
     """Refuse a file that is not an .xlsx workbook of acceptable size, before storing it.
 
     :raises ImportFileError: with a message saying what is wrong with the file.
     """
-    if not name.lower().endswith(".xlsx"):
-        raise ImportFileError(
-            _("Upload an Excel workbook (.xlsx). %(name)s is not one.") % {"name": name}
-        )
-    if size > MAX_UPLOAD_BYTES:
-        raise ImportFileError(
-            _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
-            % {"size": f"{size / 1024 / 1024:.1f}", "limit": MAX_UPLOAD_BYTES // 1024 // 1024}
-        )
-    if size == 0 or not head.startswith(XLSX_SIGNATURE):
-        raise ImportFileError(
-            _("%(name)s is not an Excel workbook (.xlsx). Save it as .xlsx and upload it again.")
-            % {"name": name}
-        )
-
-
-def _open_workbook(source: IO[bytes]) -> Any:
-    try:
-        return load_workbook(source, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise ImportFileError(
-            _("The file cannot be read as an Excel workbook (.xlsx). Save it as .xlsx again.")
-        ) from error
+    spreadsheet.check_upload(name, size, head, max_bytes=MAX_UPLOAD_BYTES)
 
 
 def read_table(source: IO[bytes], *, sheet: str = "", header_row: int = 1) -> Table:
@@ -400,118 +341,15 @@ def read_table(source: IO[bytes], *, sheet: str = "", header_row: int = 1) -> Ta
     :raises ImportFileError: the file is not a workbook, the sheet does not exist, the header row
         is empty, or there are more than ``MAX_ROWS`` rows.
     """
-    workbook = _open_workbook(source)
-    try:
-        names = tuple(str(n) for n in workbook.sheetnames)
-        if not names:
-            raise ImportFileError(_("The workbook has no sheet."))
-        chosen = sheet or names[0]
-        if chosen not in names:
-            raise ImportFileError(
-                _("The workbook has no sheet named %(sheet)s.") % {"sheet": chosen}
-            )
-        if header_row < 1:
-            raise ImportFileError(_("The header row must be 1 or more."))
-        worksheet = workbook[chosen]
-        headers: tuple[str, ...] | None = None
-        rows: list[tuple[int, tuple[Any, ...]]] = []
-        for number, values in enumerate(worksheet.iter_rows(values_only=True), start=1):
-            if number < header_row:
-                continue
-            if number == header_row:
-                headers = tuple(cell_text(v) for v in values)
-                continue
-            if all(cell_text(v) == "" for v in values):
-                continue
-            if len(rows) >= MAX_ROWS:
-                raise ImportFileError(
-                    _("The sheet has more than %(limit)s rows. Split it into several files.")
-                    % {"limit": f"{MAX_ROWS:,}"}
-                )
-            rows.append((number, tuple(values)))
-    finally:
-        workbook.close()
-    if headers is None or not any(headers):
-        raise ImportFileError(
-            _("Row %(row)s of sheet %(sheet)s is empty; choose the row that holds the headers.")
-            % {"row": header_row, "sheet": chosen}
-        )
-    width = max([len(headers), *(len(values) for _n, values in rows)])
-    headers = headers + ("",) * (width - len(headers))
-    while (
-        headers
-        and not headers[-1]
-        and all(
-            len(values) < len(headers) or cell_text(values[len(headers) - 1]) == ""
-            for _n, values in rows
-        )
-    ):
-        headers = headers[:-1]
-    return Table(
-        sheet=chosen, sheets=names, header_row=header_row, headers=headers, rows=tuple(rows)
-    )
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text: numbers without a trailing ".0", dates as ISO, empty cells as ""."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).strip()
+    return spreadsheet.read_table(source, sheet=sheet, header_row=header_row, max_rows=MAX_ROWS)
 
 
 # ------------------------------------------------------------------------------ column mapping
 
 
-def _alias_may_be_contained(alias: str) -> bool:
-    # A Korean word of two letters (국가, 부스) is specific; an English one must be longer.
-    return len(alias) >= (4 if alias.isascii() else 2)
-
-
-def _aliases(spec: ImportField) -> set[str]:
-    """The field's known header names and its own label in every language (the template's)."""
-    names = {normalize(a) for a in spec.aliases}
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            names.add(normalize(str(spec.label)))
-    return names
-
-
 def guess_mapping(headers: Sequence[str]) -> dict[str, int | None]:
-    """Which column holds which field, from the headers' names in Korean or English.
-
-    Exact names win over names that only contain a known word; each column and field is used
-    at most once.
-    """
-    candidates: list[tuple[int, int, int, str]] = []  # (score, -column, order, key)
-    for column, header in enumerate(headers):
-        name = normalize(header)
-        if not name:
-            continue
-        for order, spec in enumerate(FIELDS):
-            score = 0
-            for alias in _aliases(spec):
-                if name == alias:
-                    score = max(score, 1000)
-                elif _alias_may_be_contained(alias) and alias in name:
-                    score = max(score, len(alias))
-            if score:
-                candidates.append((score, -column, -order, spec.key))
-    mapping: dict[str, int | None] = {f.key: None for f in FIELDS}
-    used: set[int] = set()
-    for _score, negative_column, _order, key in sorted(candidates, reverse=True):
-        column = -negative_column
-        if mapping[key] is None and column not in used:
-            mapping[key] = column
-            used.add(column)
-    return mapping
+    """Which column holds which participant field, from the headers' names (Korean or English)."""
+    return spreadsheet.guess_columns(headers, FIELDS)
 
 
 # ------------------------------------------------------------------------------- checking rows
@@ -904,10 +742,7 @@ def _bulk_create(event: Event, rows: Sequence[ImportRow], approval: Approval) ->
 
 def store_upload(content: IO[bytes]) -> str:
     """Keep an uploaded workbook until the organizer confirms; returns its random token."""
-    _remove_stale_uploads()
-    token = secrets.token_hex(16)
-    default_storage.save(f"{UPLOAD_FOLDER}/{token}.xlsx", ContentFile(content.read()))
-    return token
+    return _UPLOADS.store(content)
 
 
 @contextmanager
@@ -916,34 +751,12 @@ def open_upload(token: str) -> Iterator[IO[bytes]]:
 
     :raises ImportFileError: the token is malformed or the file is gone (expired or imported).
     """
-    if not _TOKEN.match(token) or not default_storage.exists(_upload_name(token)):
-        raise ImportFileError(_("The uploaded file is no longer available. Upload it again."))
-    with default_storage.open(_upload_name(token), "rb") as stored:
-        yield BytesIO(stored.read())
+    with _UPLOADS.open(token) as source:
+        yield source
 
 
 def discard_upload(token: str) -> None:
-    if _TOKEN.match(token):
-        default_storage.delete(_upload_name(token))
-
-
-def _upload_name(token: str) -> str:
-    return f"{UPLOAD_FOLDER}/{token}.xlsx"
-
-
-def _remove_stale_uploads() -> None:
-    try:
-        _folders, files = default_storage.listdir(UPLOAD_FOLDER)
-    except (FileNotFoundError, NotImplementedError):
-        return
-    limit = timezone.now() - UPLOAD_TTL
-    for name in files:
-        path = f"{UPLOAD_FOLDER}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < limit:
-                default_storage.delete(path)
-        except (FileNotFoundError, NotImplementedError):
-            continue
+    _UPLOADS.discard(token)
 
 
 # ---------------------------------------------------------------------------------- template
@@ -986,28 +799,9 @@ TEMPLATE_EXAMPLES: tuple[dict[str, str], ...] = (
 
 def template_workbook() -> bytes:
     """An empty participant list with the headers the import recognizes, and two examples."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = _("Participants")[:31]
-    sheet.append([str(f.label) for f in FIELDS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for example in TEMPLATE_EXAMPLES:
-        sheet.append([example.get(f.key, "") for f in FIELDS])
-    for index, spec in enumerate(FIELDS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(str(spec.label)) + 6)
-    guide = workbook.create_sheet(_("Guide")[:31])
-    guide.append([_("Column"), _("Required"), _("What to write")])
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
-    for spec in FIELDS:
-        guide.append([str(spec.label), _("Yes") if spec.required else "", str(_GUIDE[spec.key])])
-    guide.column_dimensions["A"].width = 28
-    guide.column_dimensions["C"].width = 90
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheet.template_workbook(
+        title=_("Participants"), fields=FIELDS, examples=TEMPLATE_EXAMPLES, guide=_GUIDE
+    )
 
 
 _GUIDE: dict[str, str | Promise] = {
