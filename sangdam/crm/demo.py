@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sangdam.accounts.models import User
@@ -44,6 +44,7 @@ from sangdam.crm.models import (
     TicketEvent,
     TicketNote,
 )
+from sangdam.crm.tickets import local_time_label
 
 SEOUL = ZoneInfo("Asia/Seoul")
 SEED = 20260501
@@ -412,10 +413,6 @@ class _Planned:
     follows: _Planned | None = None
 
 
-def _when(moment: dt.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i:s")
-
-
 class _Demo:
     """Plans the demo's tickets as the ticket actions would leave them, then stores them."""
 
@@ -512,7 +509,10 @@ class _Demo:
                     at,
                     lambda: (
                         _("Ticket number: %(number)s, received at: %(time)s")
-                        % {"number": ticket.number_label, "time": _when(ticket.received_at)}
+                        % {
+                            "number": ticket.number_label,
+                            "time": local_time_label(ticket.received_at),
+                        }
                     ),
                 )
             )

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,6 +28,7 @@ from sangdam.crm.errors import NotAllowed
 from sangdam.crm.models import ConsultationType, Ticket, TicketNote, TicketQuerySet
 from sangdam.crm.phones import format_phone
 from sangdam.crm.queues import Period, period
+from sangdam.crm.tickets import local_time_label as _local
 from sangdam.crm.types import subtree_ids, type_path
 
 # One workbook holds at most this many cases; a larger search must be narrowed first.
@@ -162,10 +163,6 @@ class Export:
     rows: Iterator[Sequence[Any]]
     count: int
     detail: str = field(default="")
-
-
-def _local(moment: dt.datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i:s")
 
 
 def _export_row(ticket: Ticket) -> list[Any]:
@@ -394,7 +391,10 @@ def save_case_changes(actor: Actor, ticket_pk: int, changes: CaseChanges) -> Tic
                 raise InvalidInput.single(
                     f"note-{pk}",
                     _("The consultation of %(time)s: %(message)s")
-                    % {"time": _local(notes[pk].created_at), "message": error.message},
+                    % {
+                        "time": _local(notes[pk].created_at),
+                        "message": error.message,
+                    },
                 ) from error
         for pk in sorted(changes.deleted):
             tickets.delete_consultation(pk, actor)

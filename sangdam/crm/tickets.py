@@ -220,14 +220,15 @@ def _log(
     )
 
 
-def _when(moment: datetime) -> str:
+def local_time_label(moment: datetime) -> str:
+    """A moment as history lines write it, in the tenant's zone: 2026-11-23 14:05:09."""
     return formats.date_format(timezone.localtime(moment), "Y-m-d H:i:s")
 
 
 def _received_detail(ticket: Ticket) -> str:
     return _("Ticket number: %(number)s, received at: %(time)s") % {
         "number": ticket.number_label,
-        "time": _when(ticket.received_at),
+        "time": local_time_label(ticket.received_at),
     }
 
 
@@ -261,7 +262,7 @@ def lock_ticket(pk: int, expected_version: int) -> Ticket:
             % {
                 "number": ticket.number_label,
                 "name": ticket.updated_by.name if ticket.updated_by else _("someone"),
-                "time": _when(ticket.updated_at),
+                "time": local_time_label(ticket.updated_at),
             }
         )
     return ticket

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,11 +61,8 @@ ACTIONS = {
 
 
 def _url(name: str, *args: Any, query: dict[str, Any] | None = None) -> str:
-    """A link to a page another part of the app provides, or "" while it does not exist."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
+    """A link with its query string; empty values are left out."""
+    url = reverse(name, args=args)
     if query:
         params = QueryDict(mutable=True)
         params.update({key: value for key, value in query.items() if value})
