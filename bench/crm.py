@@ -27,7 +27,9 @@ generated on every run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import fcntl
 import hashlib
 import itertools
 import json
@@ -133,7 +135,10 @@ def _log(message: str) -> None:
 
 def measure(database: str, db_file: Path | None, output: Path, sizes: Sizes, samples: int) -> None:
     """Generate (or reuse) the database, measure, and write the figures as JSON to ``output``."""
-    with tempfile.TemporaryDirectory(prefix="sangdam-bench-") as directory:
+    with (
+        _exclusive(db_file) if db_file is not None else contextlib.nullcontext(),
+        tempfile.TemporaryDirectory(prefix="sangdam-bench-") as directory,
+    ):
         meta_file = db_file.with_suffix(".json") if db_file else None
         meta: dict[str, Any] | None = None
         if meta_file is not None and meta_file.exists() and db_file and db_file.exists():
@@ -171,6 +176,22 @@ def measure(database: str, db_file: Path | None, output: Path, sizes: Sizes, sam
         else:
             results["runs"] = [_measure_all("PostgreSQL", samples, shape=True)]
         output.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+@contextmanager
+def _exclusive(db_file: Path) -> Iterator[None]:
+    """One run at a time on the kept database; older kept databases are removed."""
+    db_file.parent.mkdir(parents=True, exist_ok=True)
+    with (db_file.parent / "lock").open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            _log(f"waiting for another run on {db_file.parent}")
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        for stale in db_file.parent.glob("bench-*"):
+            if not stale.name.startswith(db_file.stem):
+                stale.unlink()
+        yield
 
 
 def _check_disk(directory: Path, sizes: Sizes) -> None:
@@ -1062,12 +1083,7 @@ def _measure(database: str, sizes: Sizes, samples: int) -> dict[str, Any]:
             str(samples),
         ]
         if database == "sqlite":
-            key = cache_key(sizes)
-            CACHE.mkdir(parents=True, exist_ok=True)
-            for stale in CACHE.glob("bench-*"):
-                if key not in stale.name:
-                    stale.unlink()
-            command += ["--db-file", str(CACHE / f"bench-{key}.sqlite3")]
+            command += ["--db-file", str(CACHE / f"bench-{cache_key(sizes)}.sqlite3")]
         else:
             command = [str(WITH_POSTGRES), *command]
         child = run_child(command)

@@ -54,40 +54,41 @@ DEMO2_CUSTOMERS = 8
 HISTORY_DAYS = 90
 PER_DAY = 8
 
-# (name, code, children); a child without children of its own is a leaf.
+# (name, code, children); codes ("10 시설/하자") on the top level only; a type without
+# children is a leaf.
 TypeSpec = tuple[str, str, tuple[Any, ...]]
 TYPES: tuple[TypeSpec, ...] = (
     (
         "시설/하자",
         "10",
         (
-            ("누수", "11", (("욕실", "111", ()), ("주방", "112", ()), ("베란다", "113", ()))),
-            ("전기", "12", (("조명", "121", ()), ("차단기/콘센트", "122", ()))),
-            ("창호/방충망", "13", ()),
+            ("누수", "", (("욕실", "", ()), ("주방", "", ()), ("베란다", "", ()))),
+            ("전기", "", (("조명", "", ()), ("차단기/콘센트", "", ()))),
+            ("창호/방충망", "", ()),
         ),
     ),
     (
         "입주/이사",
         "20",
         (
-            ("입주일정", "21", (("사전점검", "211", ()), ("입주예약", "212", ()))),
-            ("이사", "22", (("엘리베이터 예약", "221", ()),)),
+            ("입주일정", "", (("사전점검", "", ()), ("입주예약", "", ()))),
+            ("이사", "", (("엘리베이터 예약", "", ()),)),
         ),
     ),
     (
         "관리비",
         "30",
         (
-            ("고지서 문의", "31", ()),
-            ("납부/환불", "32", (("자동이체", "321", ()),)),
+            ("고지서 문의", "", ()),
+            ("납부/환불", "", (("자동이체", "", ()),)),
         ),
     ),
     (
         "민원",
         "40",
         (
-            ("소음", "41", (("층간소음", "411", ()),)),
-            ("주차", "42", (("방문차량 등록", "421", ()), ("불법주차", "422", ()))),
+            ("소음", "", (("층간소음", "", ()),)),
+            ("주차", "", (("방문차량 등록", "", ()), ("불법주차", "", ()))),
         ),
     ),
     ("기타", "90", ()),
@@ -429,9 +430,16 @@ class _Demo:
     # -- times
 
     def day_at(self, days_ago: int, hour: int, minute: int = 0) -> dt.datetime:
-        """A moment ``days_ago`` days back in Seoul, never later than now."""
+        """A moment ``days_ago`` days back in Seoul, never later than now.
+
+        Today's office hours that have not come yet (the demo loaded early in the morning) are
+        spread over the hours gone so far, in the same order.
+        """
         day = self.today - dt.timedelta(days=days_ago)
         moment = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=SEOUL)
+        if days_ago == 0 and moment >= self.now:
+            share = (hour * 60 + minute - 8 * 60) / (11 * 60)
+            moment = self.earlier_today(min(max(share, 0.05), 0.95))
         return min(moment, self.past(self.now))
 
     def earlier_today(self, fraction: float) -> dt.datetime:
