@@ -12,7 +12,8 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from sangdam.core.models import Organization
@@ -305,6 +306,15 @@ class Ticket(models.Model):
                 fields=["organization", "received_at"],
                 condition=_OPEN,
                 name="crm_ticket_open_received",
+            ),
+            # The 콜백 queue: callbacks handled by me, i.e. assigned to me or, unassigned, mine.
+            models.Index(
+                F("organization"),
+                F("channel"),
+                Coalesce("assignee", "created_by"),
+                F("received_at"),
+                condition=_OPEN,
+                name="crm_ticket_open_handler",
             ),
             models.Index(
                 fields=["organization", "recall_at"],
