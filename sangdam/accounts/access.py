@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -53,6 +54,16 @@ def refusal(request: HttpRequest, message: str, status: int = 403) -> HttpRespon
     return render(
         request, "core/refused.html", {"title": _("Not allowed"), "message": message}, status=status
     )
+
+
+def api_user_with_role(request: HttpRequest, roles: Iterable[str], refusal_message: str) -> User:
+    """The API caller, refused (403) unless their role is one of ``roles``; the API's
+    counterpart of ``role_required``."""
+    user = request.user
+    assert isinstance(user, User)
+    if user.role not in roles:
+        raise PermissionDenied(refusal_message)
+    return user
 
 
 def actor_of(request: HttpRequest) -> Actor:

@@ -48,3 +48,11 @@ def client_platform(agent: str) -> str:
         if needle in text:
             return platform
     return "-" if not agent else "OTHER"
+
+
+def int_param(value: str | None) -> int | None:
+    """A query or form parameter as a number; missing or malformed is None, never an error."""
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None

@@ -10,29 +10,18 @@ organization only; another organization's customer is simply not found.
 from datetime import date, datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from sangdam.accounts.access import actor_of
-from sangdam.accounts.enums import Role
-from sangdam.accounts.models import User
 from sangdam.crm import customers
+from sangdam.crm.api_access import require_worker
 from sangdam.crm.models import Customer, Ticket
 from sangdam.crm.phones import format_phone
 
 router = Router(tags=["crm-customers"])
-WORK_ROLES = (Role.ORG_ADMIN, Role.AGENT)
-
-
-def _worker(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if user.role not in WORK_ROLES:
-        raise PermissionDenied(_("Only contact-center agents and administrators may do this."))
-    return user
 
 
 # Schemas
@@ -169,7 +158,7 @@ class CustomerTicket(Schema):
 def list_customers(
     request: HttpRequest, text: str = "", apartment: str = "", block: str = ""
 ) -> Any:
-    _worker(request)
+    require_worker(request)
     return customers.search_customers(
         customers.CustomerSearch(text=text, apartment=apartment, block=block)
     )
@@ -181,7 +170,7 @@ def list_customers(
     summary="Register a customer",
 )
 def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[Any]:
-    _worker(request)
+    require_worker(request)
     try:
         customer = customers.create_customer(
             payload.as_fields(), actor_of(request), allow_duplicate=payload.confirm_duplicate
@@ -193,7 +182,7 @@ def create_customer(request: HttpRequest, payload: CustomerIn) -> Status[Any]:
 
 @router.get("/crm/customers/{customer_id}", response=CustomerOut, summary="One customer")
 def get_customer(request: HttpRequest, customer_id: int) -> Customer:
-    _worker(request)
+    require_worker(request)
     return customers.load_customer(customer_id)
 
 
@@ -203,7 +192,7 @@ def get_customer(request: HttpRequest, customer_id: int) -> Customer:
     summary="Replace a customer's data (every field)",
 )
 def replace_customer(request: HttpRequest, customer_id: int, payload: CustomerIn) -> Status[Any]:
-    _worker(request)
+    require_worker(request)
     try:
         customer = customers.update_customer(
             customer_id,
@@ -222,7 +211,7 @@ def replace_customer(request: HttpRequest, customer_id: int, payload: CustomerIn
     summary="Delete a customer; their tickets stay under the saved name and number",
 )
 def delete_customer(request: HttpRequest, customer_id: int) -> Status[Any]:
-    _worker(request)
+    require_worker(request)
     customers.delete_customer(customer_id, actor_of(request))
     return Status(204, None)
 
@@ -234,7 +223,7 @@ def delete_customer(request: HttpRequest, customer_id: int) -> Status[Any]:
 )
 @paginate(PageNumberPagination, page_size=50)
 def customer_tickets(request: HttpRequest, customer_id: int) -> Any:
-    _worker(request)
+    require_worker(request)
     return customers.customer_tickets(customers.load_customer(customer_id))
 
 

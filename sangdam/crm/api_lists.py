@@ -5,7 +5,6 @@ No ``from __future__ import annotations`` here: django-ninja reads the annotatio
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,18 +13,10 @@ from ninja import Field, Query, Router, Schema
 from sangdam.accounts.models import User
 from sangdam.core.errors import InvalidInput
 from sangdam.crm import queues
+from sangdam.crm.api_access import require_worker
 from sangdam.crm.models import TicketQuerySet
-from sangdam.crm.tickets import WORK_ROLES
 
 router = Router(tags=["crm-lists"])
-
-
-def _worker(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if user.role not in WORK_ROLES:
-        raise PermissionDenied(_("Only agents and administrators may do this."))
-    return user
 
 
 # ----------------------------------------------------------------------------------- schemas
@@ -168,7 +159,7 @@ class HistoryFilters(Schema):
 
 @router.get("/crm/queues", response=QueueCounts, summary="My work-queue counts (담당자관련이력)")
 def queue_counts(request: HttpRequest) -> QueueCounts:
-    agent = _worker(request)
+    agent = require_worker(request)
     counts = queues.queue_counts(agent)
     return QueueCounts(
         total=queues.unprocessed_total(agent),
@@ -181,7 +172,7 @@ def queue_counts(request: HttpRequest) -> QueueCounts:
 
 @router.get("/crm/queues/{tab}", response=TicketPage, summary="One of my work queues")
 def queue_tickets(request: HttpRequest, tab: str, page: int = 1) -> TicketPage:
-    agent = _worker(request)
+    agent = require_worker(request)
     try:
         which = queues.Queue(tab)
     except ValueError as error:
@@ -194,7 +185,7 @@ def queue_tickets(request: HttpRequest, tab: str, page: int = 1) -> TicketPage:
 
 @router.get("/crm/incomplete", response=TicketPage, summary="Incomplete consultations (미완료)")
 def incomplete(request: HttpRequest, filters: Query[PeriodFilters]) -> TicketPage:
-    _worker(request)
+    require_worker(request)
     errors: dict[str, list[str]] = {}
     try:
         chosen = queues.period(filters.start, filters.end, ignore=filters.ignore_period)
@@ -212,7 +203,7 @@ def incomplete(request: HttpRequest, filters: Query[PeriodFilters]) -> TicketPag
 @router.get("/crm/recalls", response=TicketPage, summary="Open recalls (리콜)")
 def recalls(request: HttpRequest, filters: Query[PeriodFilters]) -> TicketPage:
     """By default from a week back to a week ahead, soonest first."""
-    _worker(request)
+    require_worker(request)
     today = timezone.localdate()
     errors: dict[str, list[str]] = {}
     try:
@@ -236,7 +227,7 @@ def recalls(request: HttpRequest, filters: Query[PeriodFilters]) -> TicketPage:
     "/crm/tickets/search", response=TicketPage, summary="Search every ticket (전체상담 이력)"
 )
 def search_tickets(request: HttpRequest, filters: Query[HistoryFilters]) -> TicketPage:
-    _worker(request)
+    require_worker(request)
     found = queues.search_history(
         queues.HistorySearch(
             start=filters.start,

@@ -16,29 +16,19 @@ from dataclasses import fields, replace
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import TextChoices
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from sangdam.accounts.access import actor_of
-from sangdam.accounts.enums import Role
 from sangdam.accounts.models import User
 from sangdam.crm import tickets
+from sangdam.crm.api_access import require_worker
 from sangdam.crm.enums import CallResult, ConsultationResult, Direction, InflowChannel
 
 router = Router(tags=["crm-tickets"])
 
 _FIELD_NAMES = tuple(f.name for f in fields(tickets.TicketFields) if f.name != "follows_id")
-
-
-def _worker(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    if user.role not in (Role.ORG_ADMIN, Role.AGENT):
-        raise PermissionDenied(_("Only administrators and agents may work on tickets."))
-    return user
 
 
 # ----------------------------------------------------------------------------------- schemas
@@ -252,7 +242,7 @@ def _merged(pk: int, payload: TicketIn | None) -> tickets.TicketFields:
     summary="One ticket with its history and added consultations",
 )
 def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
-    _worker(request)
+    require_worker(request)
     return _out(ticket_id)
 
 
@@ -262,7 +252,7 @@ def get_ticket(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     summary="Register a ticket (F4), or temp-save it with draft: true (F12)",
 )
 def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status[Any]:
-    _worker(request)
+    require_worker(request)
     save = tickets.temp_save if payload.draft else tickets.save_new
     ticket = save(_data(payload), actor_of(request))
     return Status(201, _out(ticket.pk))
@@ -274,7 +264,7 @@ def create_ticket(request: HttpRequest, payload: TicketCreate) -> Status[Any]:
     summary="Save edits (F7); the status stays. Fields left out keep their value",
 )
 def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdate) -> dict[str, Any]:
-    _worker(request)
+    require_worker(request)
     data = _merged(ticket_id, payload)
     tickets.save_edits(ticket_id, payload.version, data, actor_of(request))
     return _out(ticket_id)
@@ -286,7 +276,7 @@ def update_ticket(request: HttpRequest, ticket_id: int, payload: TicketUpdate) -
     summary="Register a temp-saved ticket (F4 on a draft)",
 )
 def register_draft(request: HttpRequest, ticket_id: int, payload: VersionIn) -> dict[str, Any]:
-    _worker(request)
+    require_worker(request)
     data = _merged(ticket_id, payload.fields)
     tickets.save_new(data, actor_of(request), draft_pk=ticket_id, version=payload.version)
     return _out(ticket_id)
@@ -298,7 +288,7 @@ def register_draft(request: HttpRequest, ticket_id: int, payload: VersionIn) -> 
     summary="Temp-save a draft again with changed fields (F12)",
 )
 def temp_save(request: HttpRequest, ticket_id: int, payload: VersionIn) -> dict[str, Any]:
-    _worker(request)
+    require_worker(request)
     data = _merged(ticket_id, payload.fields)
     tickets.temp_save(data, actor_of(request), draft_pk=ticket_id, version=payload.version)
     return _out(ticket_id)
@@ -310,7 +300,7 @@ def temp_save(request: HttpRequest, ticket_id: int, payload: VersionIn) -> dict[
     summary="Transfer to another agent (F5); assignee_id is required",
 )
 def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -> dict[str, Any]:
-    _worker(request)
+    require_worker(request)
     data = _merged(ticket_id, payload.fields)
     tickets.transfer(ticket_id, payload.version, data, payload.assignee_id, actor_of(request))
     return _out(ticket_id)
@@ -322,7 +312,7 @@ def transfer(request: HttpRequest, ticket_id: int, payload: TransferIn) -> dict[
     summary="Complete the ticket (F6, 상담완료)",
 )
 def complete(request: HttpRequest, ticket_id: int, payload: VersionIn) -> dict[str, Any]:
-    _worker(request)
+    require_worker(request)
     data = _merged(ticket_id, payload.fields)
     tickets.complete(ticket_id, payload.version, data, actor_of(request))
     return _out(ticket_id)
@@ -334,7 +324,7 @@ def complete(request: HttpRequest, ticket_id: int, payload: VersionIn) -> dict[s
     summary="Discard the ticket with a reason (creator or administrator; final)",
 )
 def discard(request: HttpRequest, ticket_id: int, payload: DiscardIn) -> dict[str, Any]:
-    _worker(request)
+    require_worker(request)
     tickets.discard(ticket_id, payload.version, payload.reason, actor_of(request))
     return _out(ticket_id)
 
@@ -345,7 +335,7 @@ def discard(request: HttpRequest, ticket_id: int, payload: DiscardIn) -> dict[st
     summary="Add a consultation to the ticket (상담추가)",
 )
 def add_consultation(request: HttpRequest, ticket_id: int, payload: ConsultationIn) -> Status[Any]:
-    _worker(request)
+    require_worker(request)
     tickets.add_consultation(ticket_id, payload.version, payload.content, actor_of(request))
     return Status(201, _out(ticket_id))
 
@@ -356,7 +346,7 @@ def add_consultation(request: HttpRequest, ticket_id: int, payload: Consultation
     summary="Register a follow-up ticket for the same customer and order (F8)",
 )
 def follow_up(request: HttpRequest, ticket_id: int, payload: FollowUpIn) -> Status[Any]:
-    _worker(request)
+    require_worker(request)
     original = tickets.load_ticket(ticket_id)
     sent = payload.dict(exclude={"draft"}, exclude_unset=True)
     data = replace(tickets.follow_up_fields(original), **sent)
@@ -375,7 +365,7 @@ class DeleteQuery(Schema):
     summary="Delete a ticket with its history (own record within 24 hours, or the editor flag)",
 )
 def delete_ticket(request: HttpRequest, ticket_id: int, query: Query[DeleteQuery]) -> Status[Any]:
-    _worker(request)
+    require_worker(request)
     tickets.delete_ticket(ticket_id, query.version, actor_of(request))
     return Status(204, None)
 
@@ -386,5 +376,5 @@ def delete_ticket(request: HttpRequest, ticket_id: int, query: Query[DeleteQuery
     summary="Complete the selected recalls (리콜완료)",
 )
 def complete_recalls(request: HttpRequest, payload: RecallsIn) -> dict[str, Any]:
-    _worker(request)
+    require_worker(request)
     return {"completed": tickets.complete_recalls(payload.ticket_ids, actor_of(request))}

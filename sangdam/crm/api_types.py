@@ -9,37 +9,16 @@ type used by consultations neither renamed nor deleted (409).
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from sangdam.accounts.access import actor_of
-from sangdam.accounts.enums import Role
-from sangdam.accounts.models import User
 from sangdam.core.errors import NotFound
 from sangdam.crm import types
+from sangdam.crm.api_access import require_admin, require_worker
 
 router = Router(tags=["crm-types"])
-
-
-def _user(request: HttpRequest) -> User:
-    assert isinstance(request.user, User)
-    return request.user
-
-
-def _require_worker(request: HttpRequest) -> User:
-    user = _user(request)
-    if user.role not in (Role.ORG_ADMIN, Role.AGENT):
-        raise PermissionDenied(_("Only agents and administrators may do this."))
-    return user
-
-
-def _require_admin(request: HttpRequest) -> User:
-    user = _user(request)
-    if user.role != Role.ORG_ADMIN:
-        raise PermissionDenied(_("Only administrators may do this."))
-    return user
 
 
 class TypeOut(Schema):
@@ -97,19 +76,19 @@ def _node(type_id: int) -> types.TypeNode:
     summary="The consultation types, depth-first (each after its parent)",
 )
 def list_types(request: HttpRequest) -> list[dict[str, Any]]:
-    _require_worker(request)
+    require_worker(request)
     return [_out(node) for node in types.flat_types()]
 
 
 @router.get("/crm/types/{type_id}", response=TypeOut, summary="One consultation type")
 def get_type(request: HttpRequest, type_id: int) -> dict[str, Any]:
-    _require_worker(request)
+    require_worker(request)
     return _out(_node(type_id))
 
 
 @router.post("/crm/types", response={201: TypeOut}, summary="Add a consultation type")
 def create_type(request: HttpRequest, payload: TypeIn) -> Status[Any]:
-    _require_admin(request)
+    require_admin(request)
     kind = types.create_type(
         actor=actor_of(request),
         name=payload.name,
@@ -126,7 +105,7 @@ def create_type(request: HttpRequest, payload: TypeIn) -> Status[Any]:
     summary="Rename a type or change its code or order (refused once used, except the order)",
 )
 def change_type(request: HttpRequest, type_id: int, payload: TypeChange) -> dict[str, Any]:
-    _require_admin(request)
+    require_admin(request)
     current = _node(type_id).type
     types.rename_type(
         actor=actor_of(request),
@@ -144,6 +123,6 @@ def change_type(request: HttpRequest, type_id: int, payload: TypeChange) -> dict
     summary="Delete an unused type without types below it",
 )
 def delete_type(request: HttpRequest, type_id: int) -> Status[Any]:
-    _require_admin(request)
+    require_admin(request)
     types.delete_type(actor=actor_of(request), type_id=type_id)
     return Status(204, None)

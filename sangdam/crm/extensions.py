@@ -12,13 +12,13 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext as _
 
 from sangdam.accounts.audit import Actor, record_work
-from sangdam.accounts.enums import Role, WorkAction, WorkScreen
+from sangdam.accounts.enums import WorkAction, WorkScreen
 from sangdam.accounts.models import User
 from sangdam.accounts.services import extension_errors
 from sangdam.core.errors import InvalidInput, NotFound
 from sangdam.core.models import Organization
+from sangdam.crm.tickets import WORK_ROLES
 
-WORKER_ROLES = (Role.ORG_ADMIN, Role.AGENT)
 SHORTEST_LENGTH, LONGEST_LENGTH = 2, 5
 # How many accounts a refusal names before it says "and N more".
 _NAMED = 10
@@ -27,7 +27,7 @@ _NAMED = 10
 def extension_holders() -> QuerySet[User]:
     """The tenant's agents and administrators, who may hold an extension, by name."""
     return (
-        User.objects.filter(deleted_at__isnull=True, role__in=WORKER_ROLES)
+        User.objects.filter(deleted_at__isnull=True, role__in=WORK_ROLES)
         .select_related("group")
         .order_by("name", "pk")
     )
@@ -52,9 +52,7 @@ def set_extension(*, actor: Actor, user_id: int, extension: str) -> User:
     extension = extension.strip()
     with record_work(actor, WorkScreen.EXTENSIONS, WorkAction.UPDATE) as work:
         organization = _lock_organization(actor)
-        user = User.objects.filter(
-            pk=user_id, deleted_at__isnull=True, role__in=WORKER_ROLES
-        ).first()
+        user = User.objects.filter(pk=user_id, deleted_at__isnull=True, role__in=WORK_ROLES).first()
         if user is None:
             raise NotFound(_("That account does not exist."))
         work.detail = f"{user.username}: {user.extension or '-'} -> {extension or '-'}"

@@ -34,6 +34,8 @@ TYPE_LEVELS = 3
 # the queues read the partial indexes below.
 # SPEC CS-41 / G-CS-02: a ticket open longer than this is overdue even without a due date.
 OVERDUE_AFTER = timedelta(days=3)
+_REGISTERED_LIVE = Q(is_draft=False, discarded_at__isnull=True)
+# The partial indexes' condition; queries say the status part with ``OpenStatus`` (see there).
 _OPEN = Q(status__in=["01", "03"], is_draft=False, discarded_at__isnull=True)
 
 
@@ -157,11 +159,11 @@ class OpenStatus(models.Func):
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def open(self) -> TicketQuerySet:
         """Registered and not yet completed: what the work queues and 미완료 lists count."""
-        return self.filter(OpenStatus("status"), _OPEN)
+        return self.filter(OpenStatus("status"), _REGISTERED_LIVE)
 
     def live(self) -> TicketQuerySet:
         """Neither temp-saved nor discarded: what history searches show by default."""
-        return self.filter(is_draft=False, discarded_at__isnull=True)
+        return self.filter(_REGISTERED_LIVE)
 
     def open_recalls(self) -> TicketQuerySet:
         return self.filter(

@@ -20,6 +20,7 @@ from sangdam.accounts.enums import Role
 from sangdam.accounts.models import User
 from sangdam.core.errors import InvalidInput, NotFound, SangdamError
 from sangdam.core.excel import xlsx_response
+from sangdam.core.http import int_param
 from sangdam.core.views import flash_form_errors
 from sangdam.crm import extensions, history, types
 from sangdam.crm.errors import NotAllowed
@@ -31,6 +32,7 @@ from sangdam.crm.forms_admin import (
     TypeCreateForm,
     TypeEditForm,
 )
+from sangdam.crm.tickets import WORK_ROLES
 
 PAGE_SIZE = 50
 admin_only = role_required(Role.ORG_ADMIN)
@@ -38,13 +40,6 @@ admin_only = role_required(Role.ORG_ADMIN)
 
 def _page(request: HttpRequest, rows: Any) -> Page[Any]:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
 
 
 # ------------------------------------------------------------------------ consultation types
@@ -60,11 +55,11 @@ def _types_page(
     tree = types.type_tree()
     nodes = types.flat_types(tree)
     if create_form is None:
-        parent = _int(request.GET.get("parent"))
+        parent = int_param(request.GET.get("parent"))
         create_form = TypeCreateForm(nodes=nodes, initial={"parent": parent})
         if parent is not None:
             create_form.fields["name"].widget.attrs["autofocus"] = True
-    editing = editing if editing is not None else _int(request.GET.get("edit"))
+    editing = editing if editing is not None else int_param(request.GET.get("edit"))
     if edit_form is None and editing is not None:
         node = next((n for n in nodes if n.type.pk == editing), None)
         if node is not None:
@@ -248,9 +243,7 @@ def extension_set(request: AuthenticatedRequest, user_id: int) -> HttpResponse:
 
 def _agent_choices() -> list[tuple[int, str]]:
     """Everyone who may have written consultations, deleted accounts last and marked."""
-    users = User.objects.filter(role__in=extensions.WORKER_ROLES).order_by(
-        "deleted_at", "name", "pk"
-    )
+    users = User.objects.filter(role__in=WORK_ROLES).order_by("deleted_at", "name", "pk")
     return [
         (
             user.pk,

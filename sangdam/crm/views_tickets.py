@@ -25,6 +25,7 @@ from sangdam.accounts.access import AuthenticatedRequest, actor_of, role_require
 from sangdam.accounts.audit import Actor
 from sangdam.accounts.enums import Role
 from sangdam.core.errors import InvalidInput, NotFound, SangdamError
+from sangdam.core.http import int_param
 from sangdam.core.views import flash_form_errors
 from sangdam.crm import tickets
 from sangdam.crm.customers import CustomerSearch, customers_with_phone, search_customers
@@ -79,13 +80,6 @@ def _ticket_or_404(pk: int) -> Ticket:
         raise Http404 from error
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 # ------------------------------------------------------------------------------ the form page
 
 
@@ -128,7 +122,7 @@ def _type_selects(form: TicketForm) -> list[dict[str, Any]]:
     parent: int | None = None
     for level in range(1, TYPE_LEVELS + 1):
         name = f"type_{level}"
-        chosen = _int(str(form.selected(name)))
+        chosen = int_param(str(form.selected(name)))
         groups = form.tree.options(level, parent)
         selects.append(
             {
@@ -144,7 +138,7 @@ def _type_selects(form: TicketForm) -> list[dict[str, Any]]:
 
 
 def _customer_of(form: TicketForm) -> Customer | None:
-    pk = _int(str(form.selected("customer_id")))
+    pk = int_param(str(form.selected("customer_id")))
     return Customer.objects.filter(pk=pk).first() if pk else None
 
 
@@ -208,7 +202,7 @@ def _page(
         "follow_url": _url("crm:ticket-new", query={"follow": ticket.pk}) if ticket else "",
     }
     if ticket is None:
-        follows_pk = _int(str(form.selected("follows_id")))
+        follows_pk = int_param(str(form.selected("follows_id")))
         context["follows"] = Ticket.objects.filter(pk=follows_pk).first() if follows_pk else None
     else:
         context["events"] = list(ticket.events.all())
@@ -220,10 +214,10 @@ def _page(
 
 def _new_fields(request: AuthenticatedRequest) -> tickets.TicketFields:
     """A new form's values: F8's follow-up, a chosen customer, or a caller's number."""
-    follow = _int(request.GET.get("follow"))
+    follow = int_param(request.GET.get("follow"))
     if follow is not None:
         return tickets.follow_up_fields(_ticket_or_404(follow))
-    customer_pk = _int(request.GET.get("customer"))
+    customer_pk = int_param(request.GET.get("customer"))
     if customer_pk is not None:
         customer = Customer.objects.filter(pk=customer_pk).first()
         if customer is None:
@@ -319,7 +313,7 @@ def _submit(request: AuthenticatedRequest, current: Ticket | None) -> HttpRespon
 def _discard(request: AuthenticatedRequest, current: Ticket | None) -> Ticket:
     if current is None:
         raise InvalidInput.single("reason", _("A ticket that was never saved needs no discarding."))
-    version = _int(request.POST.get("version"))
+    version = int_param(request.POST.get("version"))
     if version is None:
         raise TicketChanged(_("The form lost its version. Reload the ticket."))
     return tickets.discard(current.pk, version, request.POST.get("reason", ""), actor_of(request))
@@ -393,10 +387,10 @@ def add_consultation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_GET
 def type_options(request: AuthenticatedRequest) -> HttpResponse:
     """The options of one level's select for the chosen parent (cascading 상담유형)."""
-    level = _int(request.GET.get("level")) or 2
+    level = int_param(request.GET.get("level")) or 2
     if not 2 <= level <= TYPE_LEVELS:
         raise Http404
-    parent = _int(request.GET.get(f"type_{level - 1}"))
+    parent = int_param(request.GET.get(f"type_{level - 1}"))
     tree = TypeTree()
     groups = tree.options(level, parent) if parent is not None else []
     return render(
@@ -451,7 +445,7 @@ def _lookup(text: str) -> tuple[list[dict[str, Any]], bool, str]:
 @require_GET
 def customer_panel(request: AuthenticatedRequest) -> HttpResponse:
     """The customer-related area (CS-04 area 6) for the customer just picked."""
-    pk = _int(request.GET.get("customer_id"))
+    pk = int_param(request.GET.get("customer_id"))
     customer = Customer.objects.filter(pk=pk).first() if pk else None
     phone = request.GET.get("customer_phone", "")
     context = _panel(customer, phone) | {"ticket": None}

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sangdam.accounts.access import AuthenticatedRequest, actor_of, role_required
 from sangdam.accounts.enums import Role
 from sangdam.core.errors import InvalidInput, SangdamError
+from sangdam.core.http import int_param
 from sangdam.core.views import flash_form_errors
 from sangdam.fairs import console, services
 from sangdam.fairs.enums import Approval, SchedulingMode, Side
@@ -467,20 +468,13 @@ def scheduling_status(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------- manual matching
 
 
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @organizer
 def matching(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     industry = request.GET.get("industry", "").strip()[:100]
-    buyer = console.approved(event, _int(request.GET.get("buyer")), Side.BUYER)
-    seller = console.approved(event, _int(request.GET.get("seller")), Side.SELLER)
-    moving = console.meeting(event, _int(request.GET.get("move")))
+    buyer = console.approved(event, int_param(request.GET.get("buyer")), Side.BUYER)
+    seller = console.approved(event, int_param(request.GET.get("seller")), Side.SELLER)
+    moving = console.meeting(event, int_param(request.GET.get("move")))
     if moving is not None:
         buyer, seller = moving.buyer, moving.seller
     form = PairForm(
