@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sangdam.core.spreadsheet_forms import ColumnMappingMixin
 from sangdam.crm.enums import DuplicatePolicy
 from sangdam.crm.uploading import DEFAULT_FIRST_ROW, FIELDS, MAX_ROWS, MAX_UPLOAD_BYTES
 
@@ -46,8 +46,10 @@ class SheetForm(forms.Form):
         self.fields["sheet"].choices = [(name, name) for name in sheets]  # type: ignore[attr-defined]
 
 
-class MappingForm(forms.Form):
+class MappingForm(ColumnMappingMixin, forms.Form):
     """Which column holds which field, and what to do with duplicates and bad rows."""
+
+    import_fields = FIELDS
 
     duplicates = forms.ChoiceField(
         label=gettext_lazy("Rows whose mobile or phone number is already registered"),
@@ -65,16 +67,7 @@ class MappingForm(forms.Form):
 
     def __init__(self, *args: Any, columns: Sequence[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", _("— not in the file —"))] + [(str(i), label) for i, label in columns]
-        for spec in FIELDS:
-            self.fields[f"col_{spec.key}"] = forms.ChoiceField(
-                label=str(spec.label),
-                choices=choices,
-                required=spec.required,
-                error_messages={
-                    "required": _("Choose the column that holds %(field)s.") % {"field": spec.label}
-                },
-            )
+        self.add_column_fields(columns)
 
     @classmethod
     def initial_for(
@@ -85,30 +78,4 @@ class MappingForm(forms.Form):
         keep_good_rows: bool = False,
     ) -> dict[str, Any]:
         initial: dict[str, Any] = {"duplicates": duplicates, "keep_good_rows": keep_good_rows}
-        for key, column in mapping.items():
-            initial[f"col_{key}"] = "" if column is None else str(column)
-        return initial
-
-    def mapping_fields(self) -> list[forms.BoundField]:
-        return [self[f"col_{spec.key}"] for spec in FIELDS]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        used: dict[str, str] = {}
-        for spec in FIELDS:
-            column = data.get(f"col_{spec.key}", "")
-            if column and column in used:
-                self.add_error(
-                    f"col_{spec.key}",
-                    _("This column is already chosen for %(field)s.") % {"field": used[column]},
-                )
-            elif column:
-                used[column] = str(spec.label)
-        return data
-
-    @property
-    def mapping(self) -> dict[str, int | None]:
-        return {
-            spec.key: int(value) if (value := self.cleaned_data.get(f"col_{spec.key}")) else None
-            for spec in FIELDS
-        }
+        return initial | cls.column_initial(mapping)

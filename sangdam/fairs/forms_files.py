@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sangdam.core.spreadsheet_forms import ColumnMappingMixin
 from sangdam.fairs.enums import Approval, Side
 from sangdam.fairs.importing import (
     FIELDS,
@@ -46,8 +46,10 @@ class UploadForm(forms.Form):
         return upload
 
 
-class MappingForm(forms.Form):
+class MappingForm(ColumnMappingMixin, forms.Form):
     """Which sheet, which header row, which column holds which field, and how to import."""
+
+    import_fields = FIELDS
 
     sheet = forms.ChoiceField(label=gettext_lazy("Sheet"))
     header_row = forms.IntegerField(label=gettext_lazy("Header row"), min_value=1, max_value=1000)
@@ -74,18 +76,9 @@ class MappingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.table = table
         self.fields["sheet"].choices = [(name, name) for name in table.sheets]  # type: ignore[attr-defined]
-        columns = [("", _("— not in the file —"))] + [
-            (str(index), table.column_label(index)) for index in range(len(table.headers))
-        ]
-        for spec in FIELDS:
-            self.fields[f"col_{spec.key}"] = forms.ChoiceField(
-                label=str(spec.label),
-                choices=columns,
-                required=spec.required,
-                error_messages={
-                    "required": _("Choose the column that holds %(field)s.") % {"field": spec.label}
-                },
-            )
+        self.add_column_fields(
+            [(index, table.column_label(index)) for index in range(len(table.headers))]
+        )
 
     @classmethod
     def initial_for(cls, table: Table, mapping: Mapping[str, int | None]) -> dict[str, Any]:
@@ -95,39 +88,13 @@ class MappingForm(forms.Form):
             "approval": Approval.APPROVED,
             "mode": ALL_OR_NOTHING,
         }
-        for key, column in mapping.items():
-            initial[f"col_{key}"] = "" if column is None else str(column)
-        return initial
+        return initial | cls.column_initial(mapping)
 
     def clean_approval(self) -> str:
         return str(self.cleaned_data.get("approval") or Approval.APPROVED)
 
     def clean_mode(self) -> str:
         return str(self.cleaned_data.get("mode") or ALL_OR_NOTHING)
-
-    def mapping_fields(self) -> list[forms.BoundField]:
-        return [self[f"col_{spec.key}"] for spec in FIELDS]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        used: dict[str, str] = {}
-        for spec in FIELDS:
-            column = data.get(f"col_{spec.key}", "")
-            if column and column in used:
-                self.add_error(
-                    f"col_{spec.key}",
-                    _("This column is already chosen for %(field)s.") % {"field": used[column]},
-                )
-            elif column:
-                used[column] = str(spec.label)
-        return data
-
-    @property
-    def mapping(self) -> dict[str, int | None]:
-        return {
-            spec.key: int(value) if (value := self.cleaned_data.get(f"col_{spec.key}")) else None
-            for spec in FIELDS
-        }
 
     @property
     def fingerprint(self) -> str:
