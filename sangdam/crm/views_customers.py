@@ -384,7 +384,7 @@ def complete_recalls(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            ngettext("%(count)s recall was completed.", "%(count)s recalls were completed.", done)
+            ngettext("%(count)d recall was completed.", "%(count)d recalls were completed.", done)
             % {"count": done},
         )
     return redirect(_window_url(customer, "recalls"))
