@@ -50,7 +50,7 @@ check-migrations: install
 	$(PY) scripts/check_translations.py
 
 system-packages:
-	scripts/system-packages.sh chromium fonts-nanum postgresql gettext
+	scripts/system-packages.sh chromium fonts-nanum postgresql gettext kannel kannel-extras
 
 pytest: install system-packages
 	$(BIN)/pytest -n 2

@@ -19,6 +19,7 @@ BENCHMARKS: dict[str, str] = {
     "scheduling": "bench.scheduling",
     "fairs_app": "bench.fairs_app",
     "crm": "bench.crm",
+    "messaging": "bench.messaging",
 }
 
 

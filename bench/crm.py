@@ -33,7 +33,6 @@ import fcntl
 import hashlib
 import itertools
 import json
-import os
 import random
 import re
 import shutil
@@ -49,7 +48,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bench.report import OUT, ROOT, Section, machine, run_child, table, today
+from bench.report import OUT, ROOT, Section, machine, run_child, setup_django, table, today
 
 # Bump when the generated data changes, so that a kept SQLite database is made again.
 GENERATOR_VERSION = "1"
@@ -96,39 +95,6 @@ def cache_key(sizes: Sizes) -> str:
 # ------------------------------------------------------------------------- the measuring child
 
 
-def _setup_django(database: str, db_file: Path | None, data_dir: Path) -> None:
-    os.environ["SANGDAM_DATA_DIR"] = str(data_dir)
-    if database == "sqlite":
-        assert db_file is not None
-        os.environ["DATABASE_URL"] = f"sqlite:///{db_file}"
-    else:
-        _create_postgres_database(os.environ["DATABASE_URL"])
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django  # noqa: PLC0415 -- only the child sets Django up
-
-    django.setup()
-
-
-def _create_postgres_database(url: str) -> None:
-    """``scripts/with-postgres.sh`` starts a bare cluster; the database it names is made here."""
-    import dj_database_url  # noqa: PLC0415 -- only for PostgreSQL
-    import psycopg  # noqa: PLC0415 -- only for PostgreSQL
-    from psycopg import sql  # noqa: PLC0415 -- only for PostgreSQL
-
-    config = dj_database_url.parse(url)
-    options = config.get("OPTIONS", {})
-    with psycopg.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        host=options.get("host") or config["HOST"] or None,
-        port=options.get("port") or config["PORT"] or None,
-        autocommit=True,
-    ) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-
-
 def _log(message: str) -> None:
     print(f"crm: {message}", file=sys.stderr, flush=True)
 
@@ -148,7 +114,7 @@ def measure(database: str, db_file: Path | None, output: Path, sizes: Sizes, sam
             db_file.unlink(missing_ok=True)
             for suffix in ("-wal", "-shm"):
                 Path(f"{db_file}{suffix}").unlink(missing_ok=True)
-        _setup_django(database, db_file, Path(directory))
+        setup_django(database, Path(directory), db_file)
         from django.core.management import call_command  # noqa: PLC0415 -- after setup
         from django.db import connection  # noqa: PLC0415 -- after setup
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import statistics
 import sys
@@ -32,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.fair_instances import SIZES, write_instance
-from bench.report import OUT, ROOT, Section, machine, run_child, table, today
+from bench.report import OUT, ROOT, Section, machine, run_child, setup_django, table, today
 
 SIZE = SIZES["M"]
 PAGES = {"fairs:counterparts": "counterpart search", "fairs:requests": "request status"}
@@ -48,38 +47,6 @@ WITH_POSTGRES = ROOT / "scripts" / "with-postgres.sh"
 # ------------------------------------------------------------------------- the measuring child
 
 
-def _setup_django(database: str, data_dir: Path) -> None:
-    os.environ["SANGDAM_DATA_DIR"] = str(data_dir)
-    if database == "sqlite":
-        os.environ["DATABASE_URL"] = f"sqlite:///{data_dir / 'bench.sqlite3'}"
-    else:
-        _create_postgres_database(os.environ["DATABASE_URL"])
-    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django  # noqa: PLC0415 -- only the child sets Django up
-
-    django.setup()
-
-
-def _create_postgres_database(url: str) -> None:
-    """``scripts/with-postgres.sh`` starts a bare cluster; the database it names is made here."""
-    import dj_database_url  # noqa: PLC0415 -- only for PostgreSQL
-    import psycopg  # noqa: PLC0415 -- only for PostgreSQL
-    from psycopg import sql  # noqa: PLC0415 -- only for PostgreSQL
-
-    config = dj_database_url.parse(url)
-    options = config.get("OPTIONS", {})
-    with psycopg.connect(
-        dbname="postgres",
-        user=config["USER"],
-        password=config["PASSWORD"] or None,
-        host=options.get("host") or config["HOST"] or None,
-        port=options.get("port") or config["PORT"] or None,
-        autocommit=True,
-    ) as connection:
-        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
-
-
 def _timed(results: dict[str, Any], name: str, action: Callable[[], Any]) -> Any:
     started = time.perf_counter()
     value = action()
@@ -91,7 +58,7 @@ def _timed(results: dict[str, Any], name: str, action: Callable[[], Any]) -> Any
 def measure(instance: Path, database: str, output: Path) -> None:
     """Run every measurement on a fresh database and write the figures as JSON to ``output``."""
     with tempfile.TemporaryDirectory(prefix="sangdam-bench-") as directory:
-        _setup_django(database, Path(directory))
+        setup_django(database, Path(directory))
         from django.core.management import call_command  # noqa: PLC0415 -- after setup
         from django.db import connection  # noqa: PLC0415 -- after setup
 

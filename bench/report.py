@@ -101,3 +101,37 @@ def record(section: Section, path: Path = DOCS) -> None:
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def setup_django(database: str, data_dir: Path, db_file: Path | None = None) -> None:
+    """Set Django up in a measuring child: a SQLite file (``db_file``, else one in
+    ``data_dir``), or the PostgreSQL database ``DATABASE_URL`` names, created here."""
+    os.environ["SANGDAM_DATA_DIR"] = str(data_dir)
+    if database == "sqlite":
+        os.environ["DATABASE_URL"] = f"sqlite:///{db_file or data_dir / 'bench.sqlite3'}"
+    else:
+        _create_postgres_database(os.environ["DATABASE_URL"])
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django  # noqa: PLC0415 -- only a measuring child sets Django up
+
+    django.setup()
+
+
+def _create_postgres_database(url: str) -> None:
+    """``scripts/with-postgres.sh`` starts a bare cluster; the database it names is made here."""
+    import dj_database_url  # noqa: PLC0415 -- only for PostgreSQL
+    import psycopg  # noqa: PLC0415 -- only for PostgreSQL
+    from psycopg import sql  # noqa: PLC0415 -- only for PostgreSQL
+
+    config = dj_database_url.parse(url)
+    options = config.get("OPTIONS", {})
+    with psycopg.connect(
+        dbname="postgres",
+        user=config["USER"],
+        password=config["PASSWORD"] or None,
+        host=options.get("host") or config["HOST"] or None,
+        port=options.get("port") or config["PORT"] or None,
+        autocommit=True,
+    ) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))

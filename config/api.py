@@ -16,6 +16,7 @@ from sangdam.crm.api_lists import router as lists_router
 from sangdam.crm.api_tickets import router as tickets_router
 from sangdam.crm.api_types import router as types_router
 from sangdam.fairs.api import router as fairs_router
+from sangdam.messaging.api import router as messaging_router
 
 api = NinjaAPI(
     title="Sangdam API",
@@ -34,6 +35,7 @@ api.add_router("", customers_router)
 api.add_router("", tickets_router)
 api.add_router("", types_router)
 api.add_router("", lists_router)
+api.add_router("", messaging_router)
 
 
 @api.exception_handler(InvalidInput)

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sangdam.accounts",
     "sangdam.fairs",
     "sangdam.crm",
+    "sangdam.messaging",
 ]
 
 MIDDLEWARE = [
@@ -218,6 +219,31 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 # Links in e-mails (invitations, notices) point here.
 SITE_URL = os.environ.get("SANGDAM_SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "sangdam@localhost")
+
+# Text messages go out through one gateway (docs/messaging.md): "file" (development: a JSON line
+# per message in var/sms-outbox.jsonl), "kannel" (Kannel's HTTP sendsms) or "smpp" (an SMSC).
+SANGDAM_SMS_BACKEND = os.environ.get("SANGDAM_SMS_BACKEND", "file")
+# Where gateways call back with delivery reports; each report URL is signed per message.
+SANGDAM_SMS_REPORT_URL = os.environ.get(
+    "SANGDAM_SMS_REPORT_URL", SITE_URL.rstrip("/") + "/messaging/reports/kannel"
+)
+_SMS_BACKEND_OPTIONS: dict[str, dict[str, Any]] = {
+    "file": {"path": os.environ.get("SANGDAM_SMS_FILE", str(DATA_DIR / "sms-outbox.jsonl"))},
+    "kannel": {
+        "url": os.environ.get("SANGDAM_KANNEL_URL", "http://127.0.0.1:13013/cgi-bin/sendsms"),
+        "username": os.environ.get("SANGDAM_KANNEL_USERNAME", ""),
+        "password": os.environ.get("SANGDAM_KANNEL_PASSWORD", ""),
+        "report_url": SANGDAM_SMS_REPORT_URL,
+    },
+    "smpp": {
+        "host": os.environ.get("SANGDAM_SMPP_HOST", "127.0.0.1"),
+        "port": int(os.environ.get("SANGDAM_SMPP_PORT", "2775")),
+        "system_id": os.environ.get("SANGDAM_SMPP_SYSTEM_ID", ""),
+        "password": os.environ.get("SANGDAM_SMPP_PASSWORD", ""),
+        "system_type": os.environ.get("SANGDAM_SMPP_SYSTEM_TYPE", ""),
+    },
+}
+SANGDAM_SMS_OPTIONS = _SMS_BACKEND_OPTIONS.get(SANGDAM_SMS_BACKEND, {})
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("sangdam.accounts.urls")),
     path("", include("sangdam.fairs.urls")),
     path("", include("sangdam.crm.urls")),
+    path("", include("sangdam.messaging.urls")),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
     path("api/v1/", api.urls),
     path("healthz", core_views.health, name="health"),

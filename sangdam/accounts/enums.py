@@ -49,6 +49,10 @@ class WorkScreen(models.TextChoices):
     CUSTOMERS = "CUSTOMERS", _("Customers")
     CUSTOMER_UPLOAD = "CUSTOMER_UPLOAD", _("Customer upload")
     CONSULTATION_HISTORY = "CONSULTATION_HISTORY", _("Consultation history")
+    SMS_TEMPLATES = "SMS_TEMPLATES", _("SMS templates")
+    SMS_SETTINGS = "SMS_SETTINGS", _("SMS settings")
+    SMS_OPT_OUTS = "SMS_OPT_OUTS", _("080 opt-out list")
+    SMS_HISTORY = "SMS_HISTORY", _("SMS history")
 
 
 class WorkAction(models.TextChoices):

@@ -28,6 +28,8 @@ class Organization(models.Model):
     extension_length = models.PositiveSmallIntegerField(
         _("extension length"), default=4, validators=[MinValueValidator(2), MaxValueValidator(5)]
     )
+    # The zone of "today" in the tenant's messages and lists ({오늘날짜}); an IANA name.
+    time_zone = models.CharField(_("time zone"), max_length=40, default="Asia/Seoul")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

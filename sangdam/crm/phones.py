@@ -37,6 +37,24 @@ def normalize_phone(text: str, *, field: str = "phone") -> str:
     return _NOT_DIGITS.sub("", national)
 
 
+_SEPARATORS = re.compile(r"[\s\-.()]")
+# phonenumbers' own pattern of valid Korean mobile numbers (without the trunk 0), read from its
+# metadata so it stays the library's rule.
+_KR_MOBILE = re.compile(
+    str(phonenumbers.PhoneMetadata.metadata_for_region(REGION).mobile.national_number_pattern)  # type: ignore[union-attr]
+)
+
+
+def plain_mobile(text: str) -> str:
+    """``text`` as national digits when it is a valid mobile number written plainly
+    ("010-1234-5678", "01012345678"), else "": the fast path of bulk sends, where parsing
+    100,000 numbers with ``normalize_phone`` would take seconds. Same verdict, same digits."""
+    digits = _SEPARATORS.sub("", text)
+    if is_mobile(digits) and _KR_MOBILE.fullmatch(digits[1:]):
+        return digits
+    return ""
+
+
 def is_mobile(digits: str) -> bool:
     return bool(re.fullmatch(r"01[016789]\d{7,8}", digits))
 

@@ -24,7 +24,7 @@ from typing import IO, Any, overload
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,6 +33,7 @@ from sangdam.accounts.audit import Actor, record_work
 from sangdam.accounts.enums import Role, WorkAction, WorkScreen
 from sangdam.accounts.models import User
 from sangdam.core import spreadsheet
+from sangdam.core.bulk import insert_instances
 from sangdam.core.errors import InvalidInput, NotFound, SangdamError
 from sangdam.core.spreadsheet import FieldSpec, SpreadsheetError, cell_text, normalize
 from sangdam.core.tenancy import tenant_scope
@@ -882,9 +883,14 @@ def _save(upload: CustomerUpload, actor: Actor) -> int:
                         "left_out": not report,
                     }
                 )
-            _insert(
-                Customer(organization_id=upload.organization_id, created_by=actor.user, **values)
-                for values in fresh
+            insert_instances(
+                Customer,
+                (
+                    Customer(
+                        organization_id=upload.organization_id, created_by=actor.user, **values
+                    )
+                    for values in fresh
+                ),
             )
             created += len(fresh)
             _report_progress(upload.token, created + left_out + bad)
@@ -907,25 +913,6 @@ def _save(upload: CustomerUpload, actor: Actor) -> int:
             f" out, {upload.bad_rows + bad} rows with errors skipped"
         )
     return created
-
-
-def _insert(customers: Iterable[Customer]) -> None:
-    """``bulk_create`` without its per-value SQL building: one prepared INSERT run for every
-    row (``executemany``), with the values prepared as Django's compiler prepares them. It
-    takes half the time, and on SQLite the one transaction holds the write lock that long."""
-    fields = [f for f in Customer._meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608 -- names from the model
-        quote(Customer._meta.db_table),
-        ", ".join(quote(str(f.column)) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-    )
-    rows = [
-        [f.get_db_prep_save(f.pre_save(c, True), connection) for f in fields] for c in customers
-    ]
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
 
 
 def _chunks(lines: Iterable[bytes], size: int) -> Iterator[list[bytes]]:

@@ -145,7 +145,7 @@ def test_serve_starts_the_web_server_and_the_worker(tmp_path: Path) -> None:
                 time.sleep(0.2)
         assert body == '{"status": "ok"}'
         children = _descendants(server.pid)
-        assert any("db_worker" in command for command in children.values())
+        assert any("sangdam.cli worker" in command for command in children.values())
         assert any("daphne" in command for command in children.values())
     finally:
         # Only the serve process gets the signal, as from a service manager.

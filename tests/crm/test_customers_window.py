@@ -259,11 +259,9 @@ def test_recall_completion_touches_only_this_customers_recalls(
     assert list(Ticket.objects.open_recalls().values_list("pk", flat=True)) == [theirs.pk]
 
 
-def test_sms_and_call_tabs_say_they_fill_once_connected(web: Client, customer: Customer) -> None:
-    sms = tab(web, customer, "sms")
+def test_the_call_tab_says_it_fills_once_connected(web: Client, customer: Customer) -> None:
     calls = tab(web, customer, "calls")
 
-    assert "The SMS sent to this customer will appear here once messaging is connected." in sms
     assert "The calls with this customer will appear here once telephony is connected." in calls
 
 

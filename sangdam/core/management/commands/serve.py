@@ -31,7 +31,7 @@ class Command(BaseCommand):
             # Its own process group: in DEBUG the worker runs under an autoreloader whose
             # child must stop with it.
             worker = subprocess.Popen(
-                [sys.executable, "-m", "sangdam.cli", "db_worker"], start_new_session=True
+                [sys.executable, "-m", "sangdam.cli", "worker"], start_new_session=True
             )
         self.stdout.write(f"Sangdam is serving on http://{host}:{port}/ (Ctrl+C stops it)")
         web = subprocess.Popen(
