@@ -244,6 +244,8 @@ _SMS_BACKEND_OPTIONS: dict[str, dict[str, Any]] = {
     },
 }
 SANGDAM_SMS_OPTIONS = _SMS_BACKEND_OPTIONS.get(SANGDAM_SMS_BACKEND, {})
+# A worker that stops without finishing a batch holds its messages this long (decision 0008).
+SANGDAM_SMS_CLAIM_LEASE_SECONDS = int(os.environ.get("SANGDAM_SMS_CLAIM_LEASE_SECONDS", "600"))
 
 LOGGING = {
     "version": 1,

@@ -70,11 +70,11 @@ def main(output: Path) -> None:
             browser = launch_chromium(playwright)
             page = browser.new_page(viewport={"width": 1360, "height": 820})
 
-            def shot(name: str, path: str | None = None) -> None:
+            def shot(name: str, path: str | None = None, *, full_page: bool = False) -> None:
                 if path:
                     page.goto(base + path)
                 page.wait_for_load_state("networkidle")
-                page.screenshot(path=str(output / f"{name}.png"))
+                page.screenshot(path=str(output / f"{name}.png"), full_page=full_page)
 
             shot("login", "/login/")
             for login_id in ("agent1", "agent2", "buyer1"):
@@ -121,7 +121,8 @@ def main(output: Path) -> None:
             page.get_by_test_id("title").fill("점검 안내")
             page.get_by_test_id("preview-button").click()
             page.get_by_test_id("preview").wait_for()
-            shot("sms-compose")
+            page.evaluate("window.scrollTo(0, 0)")
+            shot("sms-compose", full_page=True)
             log_out(page)
             log_in(page, base, "demo", "admin")
             shot("crm-history", "/crm/history/")

@@ -66,7 +66,6 @@ RETRY_DELAYS = (
 )
 MAX_ATTEMPTS = len(RETRY_DELAYS) + 1
 CLAIM_BATCH = 50
-CLAIM_LEASE = timedelta(minutes=10)
 HISTORY_REACH_DAYS = 365  # CC-80: one year back
 
 
@@ -520,9 +519,14 @@ def unknown_reason(what: str) -> str:
     return f"{what}; not resent to avoid a duplicate"[:300]
 
 
+def claim_lease() -> timedelta:
+    """How long a worker holds claimed messages before another may take them back."""
+    return timedelta(seconds=settings.SANGDAM_SMS_CLAIM_LEASE_SECONDS)
+
+
 def _claim(*, now: datetime, batch: int) -> tuple[str, list[int]]:
     token = secrets.token_hex(8)
-    lease = now + CLAIM_LEASE
+    lease = now + claim_lease()
     due = Message.all_objects.waiting().filter(due_at__lte=now).order_by("due_at", "pk")
     ids = list(due.values_list("pk", flat=True)[:batch])
     if not ids:

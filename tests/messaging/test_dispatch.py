@@ -119,7 +119,7 @@ def test_a_restarted_worker_neither_loses_nor_repeats_messages(job, outbox):
     assert states(job) == {"SENT": 2, "SENDING": 1, "CLAIMED": 2}
     # A new worker before the lease ran out takes nothing held by the dead one.
     assert sending.dispatch_due(gateway=MemoryGateway()).sent == 0
-    after_lease = timezone.now() + sending.CLAIM_LEASE + dt.timedelta(seconds=1)
+    after_lease = timezone.now() + sending.claim_lease() + dt.timedelta(seconds=1)
     summary = sending.dispatch_due(gateway=MemoryGateway(), now=after_lease)
     assert (summary.recovered, summary.interrupted, summary.sent) == (2, 1, 2)
     delivered_to = [m.to for m in crashing.sent] + [m.to for m in outbox.outbox]

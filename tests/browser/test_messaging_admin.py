@@ -16,16 +16,10 @@ from sangdam.core.models import Organization
 from sangdam.core.tenancy import tenant_scope
 from sangdam.messaging.enums import MessageState
 from sangdam.messaging.models import Message, MessageTemplate, MessagingSettings
-from tests.browser import conftest as chromium_fixtures
 from tests.browser.conftest import log_in
 from tests.crm.crm import make_customer
 from tests.factories import make_organization, make_user
 from tests.messaging.sms_admin import send
-
-pytestmark = pytest.mark.browser
-# The browser tests' fixtures, under the names pytest looks them up by.
-browser = chromium_fixtures.browser
-page = chromium_fixtures.page
 
 
 def acme_user(organization: Organization, username: str) -> User:
