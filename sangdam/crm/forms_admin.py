@@ -11,23 +11,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sangdam.core.errors import InvalidInput
+from sangdam.accounts.forms import ServiceErrorsMixin
 from sangdam.crm.extensions import LONGEST_LENGTH, SHORTEST_LENGTH
 from sangdam.crm.history import CaseChanges, Entry, HistorySearch
 from sangdam.crm.types import CODE_MAX, NAME_MAX, TypeNode
 
 INDENT = "\u3000"  # a full-width space indents the types in the selects by level
-
-
-class ServiceErrors:
-    """Puts a service's InvalidInput messages on the fields they name ("" = the whole form)."""
-
-    def add_service_errors(self, error: InvalidInput) -> None:
-        form: Any = self
-        for name, messages in error.errors.items():
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
 
 
 def type_choices(nodes: list[TypeNode], *, blank: str, parents_only: bool = False) -> list[Any]:
@@ -42,7 +31,7 @@ def type_choices(nodes: list[TypeNode], *, blank: str, parents_only: bool = Fals
 # ------------------------------------------------------------------------------------- types
 
 
-class TypeCreateForm(ServiceErrors, forms.Form):
+class TypeCreateForm(ServiceErrorsMixin, forms.Form):
     parent = forms.TypedChoiceField(
         label=_("Parent type"), coerce=int, empty_value=None, required=False
     )
@@ -60,7 +49,7 @@ class TypeCreateForm(ServiceErrors, forms.Form):
         field.choices = type_choices(nodes, blank=str(_("None: a major type")), parents_only=True)
 
 
-class TypeEditForm(ServiceErrors, forms.Form):
+class TypeEditForm(ServiceErrorsMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=CODE_MAX, required=False)
     name = forms.CharField(label=_("Type name"), max_length=NAME_MAX)
     sort_order = forms.IntegerField(label=_("Sort order"), min_value=0, max_value=999_999)
@@ -69,7 +58,7 @@ class TypeEditForm(ServiceErrors, forms.Form):
 # -------------------------------------------------------------------------------- extensions
 
 
-class ExtensionLengthForm(ServiceErrors, forms.Form):
+class ExtensionLengthForm(ServiceErrorsMixin, forms.Form):
     extension_length = forms.TypedChoiceField(
         label=_("Extension length"),
         coerce=int,
@@ -81,14 +70,14 @@ class ExtensionLengthForm(ServiceErrors, forms.Form):
     )
 
 
-class ExtensionForm(ServiceErrors, forms.Form):
+class ExtensionForm(ServiceErrorsMixin, forms.Form):
     extension = forms.CharField(label=_("Extension"), max_length=10, required=False)
 
 
 # ------------------------------------------------------------------------------------ history
 
 
-class HistorySearchForm(ServiceErrors, forms.Form):
+class HistorySearchForm(ServiceErrorsMixin, forms.Form):
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -126,7 +115,7 @@ def _text(value: str) -> str:
     return value.replace("\r\n", "\n")
 
 
-class CaseChangesForm(ServiceErrors, forms.Form):
+class CaseChangesForm(ServiceErrorsMixin, forms.Form):
     """The detail page's one form: every entry's text and delete mark, sent by 변경내용 저장.
 
     Every entry gets its fields, also those the user may not change now: a change sent for

@@ -7,12 +7,10 @@ fields they name.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from sangdam.core.errors import InvalidInput
+from sangdam.accounts.forms import ServiceErrorsMixin
 from sangdam.messaging import text
 from sangdam.messaging.enums import MessageKind
 from sangdam.messaging.history import QUERY_MAX, HistorySearch
@@ -20,18 +18,7 @@ from sangdam.messaging.message_templates import TITLE_MAX, TemplateFields
 from sangdam.messaging.profile import SENDER_NAME_MAX, ProfileFields
 
 
-class ServiceErrors:
-    """Puts a service's InvalidInput messages on the fields they name ("" = the whole form)."""
-
-    def add_service_errors(self, error: InvalidInput) -> None:
-        form: Any = self
-        for name, messages in error.errors.items():
-            target = name if name in form.fields else None
-            for message in messages:
-                form.add_error(target, message)
-
-
-class TemplateForm(ServiceErrors, forms.Form):
+class TemplateForm(ServiceErrorsMixin, forms.Form):
     title = forms.CharField(
         label=_("Template name"),
         max_length=TITLE_MAX,
@@ -52,7 +39,7 @@ class TemplateForm(ServiceErrors, forms.Form):
         return TemplateFields(title=self.cleaned_data["title"], body=self.cleaned_data["body"])
 
 
-class SettingsForm(ServiceErrors, forms.Form):
+class SettingsForm(ServiceErrorsMixin, forms.Form):
     sender_number = forms.CharField(
         label=_("Sender number"),
         max_length=20,
@@ -92,7 +79,7 @@ class SettingsForm(ServiceErrors, forms.Form):
         )
 
 
-class OptOutAddForm(ServiceErrors, forms.Form):
+class OptOutAddForm(ServiceErrorsMixin, forms.Form):
     phone = forms.CharField(
         label=_("Mobile number"),
         max_length=30,
@@ -101,7 +88,7 @@ class OptOutAddForm(ServiceErrors, forms.Form):
     )
 
 
-class OptOutPasteForm(ServiceErrors, forms.Form):
+class OptOutPasteForm(ServiceErrorsMixin, forms.Form):
     numbers = forms.CharField(
         label=_("Numbers, one per line"),
         strip=False,
@@ -125,7 +112,7 @@ class OptOutSearchForm(forms.Form):
 KIND_CHOICES = [("", _("All")), *((kind.value, kind.label) for kind in MessageKind)]
 
 
-class HistorySearchForm(ServiceErrors, forms.Form):
+class HistorySearchForm(ServiceErrorsMixin, forms.Form):
     start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
