@@ -22,3 +22,7 @@ STORAGES = {
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 SANGDAM_SMS_BACKEND = "memory"
 SANGDAM_SMS_OPTIONS = {}
+# Live-server threads (browser tests, Kannel's delivery reports) would otherwise keep their
+# PostgreSQL connections open past the test, and dropping the test database would warn.
+if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0

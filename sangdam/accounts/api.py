@@ -155,6 +155,7 @@ class Organization(Schema):
     name: str
     contract_starts_on: date | None
     contract_ends_on: date | None
+    time_zone: str
     licenses: LicenseUsage
 
 
@@ -299,6 +300,7 @@ def organization(request: HttpRequest) -> dict[str, Any]:
         "name": org.name,
         "contract_starts_on": org.contract_starts_on,
         "contract_ends_on": org.contract_ends_on,
+        "time_zone": org.time_zone,
         "licenses": {
             "registered": usage.registered,
             "licensed": usage.licensed,

@@ -137,6 +137,14 @@ class ProfileForm(ServiceErrorsMixin, forms.Form):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
 
+class OrganizationTimeZoneForm(ServiceErrorsMixin, forms.Form):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=time_zone_choices,
+        help_text=_("The organization's date for {오늘날짜} in text messages."),
+    )
+
+
 class AgentGroupForm(ServiceErrorsMixin, forms.Form):
     name = forms.CharField(label=_("Group name"), max_length=50)
 

@@ -615,6 +615,19 @@ def set_licensed_agents(*, organization: Organization, licensed_agents: int) -> 
         organization.save(update_fields=["licensed_agents"])
 
 
+def set_organization_time_zone(*, actor: Actor, time_zone: str) -> Organization:
+    """The zone of the organization's "today" (text messages' {오늘날짜}, G-CC-06)."""
+    organization = actor.user.organization
+    assert organization is not None
+    if time_zone not in available_timezones():
+        raise InvalidInput.single("time_zone", _("Choose a time zone from the list."))
+    with record_work(actor, WorkScreen.ORGANIZATION, WorkAction.UPDATE) as work:
+        work.detail = f"time zone: {organization.time_zone} → {time_zone}"
+        organization.time_zone = time_zone
+        organization.save(update_fields=["time_zone"])
+    return organization
+
+
 # Shared checks
 
 

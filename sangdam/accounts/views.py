@@ -25,6 +25,7 @@ from sangdam.accounts.forms import (
     AgentGroupForm,
     LoginForm,
     LoginHistoryFilterForm,
+    OrganizationTimeZoneForm,
     PasswordChangeForm,
     PasswordResetForm,
     PeriodForm,
@@ -573,12 +574,28 @@ def access_control(request: AuthenticatedRequest) -> HttpResponse:
 
 @admin_only
 def organization_info(request: AuthenticatedRequest) -> HttpResponse:
+    organization = request.user.organization
+    assert organization is not None
+    form = OrganizationTimeZoneForm(
+        request.POST or None, initial={"time_zone": organization.time_zone}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_organization_time_zone(
+                actor=actor_of(request), time_zone=form.cleaned_data["time_zone"]
+            )
+        except InvalidInput as error:
+            form.add_service_errors(error)
+        else:
+            messages.success(request, _("The organization's time zone was saved."))
+            return redirect("accounts:organization")
     return render(
         request,
         "accounts/organization.html",
         {
-            "organization": request.user.organization,
-            "licenses": queries.license_usage(request.user.organization),
+            "organization": organization,
+            "licenses": queries.license_usage(organization),
+            "zone_form": form,
         },
     )
 

@@ -244,3 +244,18 @@ def test_agent_groups_are_unique_and_a_group_with_agents_is_kept(
     assert flash(refused)[-1:] == [
         "1팀 그룹에 아직 상담원 1명이 있습니다. 먼저 다른 그룹으로 옮기세요."
     ]
+
+
+def test_the_organization_time_zone_is_set_on_its_page_and_audited(
+    admin_client: Client, organization: Organization
+) -> None:
+    response = admin_client.post("/manage/organization/", {"time_zone": "America/New_York"})
+    refused = admin_client.post("/manage/organization/", {"time_zone": "Mars/Base"})
+
+    assert response.status_code == 302
+    organization.refresh_from_db()
+    assert organization.time_zone == "America/New_York"
+    assert refused.status_code == 200
+    assert "Mars/Base" in refused.content.decode()
+    event = WorkEvent.all_objects.get(screen=WorkScreen.ORGANIZATION)
+    assert event.detail == "time zone: Asia/Seoul → America/New_York"
