@@ -35,7 +35,7 @@ from sangdam.core.bulk import db_value, insert_values
 from sangdam.core.errors import InvalidInput, NotFound, SangdamError
 from sangdam.core.models import Organization
 from sangdam.messaging import text
-from sangdam.messaging.enums import MessageState
+from sangdam.messaging.enums import AWAITING_REPORT_STATES, WAITING_STATES, MessageState
 from sangdam.messaging.gateways import supports_mms
 from sangdam.messaging.gateways.base import (
     DeliveryReport,
@@ -103,13 +103,24 @@ class Draft:
     is_advertising: bool = False
 
 
+@dataclass(frozen=True)
+class Sample:
+    """The first sendable recipient's message as it will be sent."""
+
+    recipient: Resolved
+    body: str
+    byte_count: int
+    kind: str
+
+
 @dataclass
 class Preview:
     """What a send would do, before it is done: the composer's summary (CC-77)."""
 
     resolution: Resolution
     kinds: dict[str, int] = field(default_factory=dict)
-    nameless: int = 0  # recipients whose {고객명} is empty (G-CC-06)
+    nameless: list[Resolved] = field(default_factory=list)  # {고객명} stays empty (G-CC-06)
+    sample: Sample | None = None
 
 
 def date_text(moment: datetime, zone: ZoneInfo) -> str:
@@ -117,16 +128,22 @@ def date_text(moment: datetime, zone: ZoneInfo) -> str:
     return moment.astimezone(zone).date().isoformat()
 
 
+def _unified(body: str) -> str:
+    """The body with the line breaks a browser posts (CR LF) as the one byte handsets count."""
+    return body.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def _check_draft(draft: Draft, profile: MessagingSettings, *, now: datetime, zone: ZoneInfo) -> str:
     """The body as it will be sent (line breaks unified); every problem named by field."""
     errors: dict[str, list[str]] = {}
-    body = draft.body.replace("\r\n", "\n").replace("\r", "\n")
+    body = _unified(draft.body)
+    size = text.byte_length(body)
     if not body.strip():
         errors["body"] = [_("Write the message.")]
-    elif text.byte_length(body) > text.LMS_MAX_BYTES:
+    elif size > text.LMS_MAX_BYTES:
         errors["body"] = [
             _("The message is %(count)s bytes; at most %(limit)s bytes can be sent.")
-            % {"count": f"{text.byte_length(body):,}", "limit": f"{text.LMS_MAX_BYTES:,}"}
+            % {"count": f"{size:,}", "limit": f"{text.LMS_MAX_BYTES:,}"}
         ]
     if text.byte_length(draft.title) > text.TITLE_MAX_BYTES:
         errors["title"] = [
@@ -207,19 +224,22 @@ def check_draft(draft: Draft, *, organization: Organization, now: datetime | Non
 
 
 def preview(draft: Draft, *, organization: Organization, now: datetime | None = None) -> Preview:
-    """How many recipients get which type, and how many are dropped and why."""
+    """How many recipients get which type, who is dropped and why, and the first message."""
     now = now or timezone.now()
-    zone = zone_of(organization)
+    body = _unified(draft.body)
     resolution = resolve(draft.recipients)
     result = Preview(resolution)
-    day = date_text(draft.scheduled_at or now, zone)
+    day = date_text(draft.scheduled_at or now, zone_of(organization))
+    names_needed = text.NAME_PLACEHOLDER in body
     for recipient in resolution.sendable:
         rendered = text.render_for(
-            draft.body, name=recipient.name, date_text=day, has_image=draft.image is not None
+            body, name=recipient.name, date_text=day, has_image=draft.image is not None
         )
         result.kinds[rendered.kind] = result.kinds.get(rendered.kind, 0) + 1
-        if not recipient.name and text.NAME_PLACEHOLDER in draft.body:
-            result.nameless += 1
+        if result.sample is None:
+            result.sample = Sample(recipient, rendered.body, rendered.byte_count, rendered.kind)
+        if names_needed and not recipient.name:
+            result.nameless.append(recipient)
     return result
 
 
@@ -390,7 +410,7 @@ def progress_of(job: SendJob) -> Progress:
     state = MessageState
     return Progress(
         total=sum(counts.values()),
-        waiting=counts.get(state.SCHEDULED, 0) + counts.get(state.QUEUED, 0),
+        waiting=sum(counts.get(waiting, 0) for waiting in WAITING_STATES),
         sending=counts.get(state.CLAIMED, 0) + counts.get(state.SENDING, 0),
         sent=counts.get(state.SENT, 0),
         delivered=counts.get(state.DELIVERED, 0),
@@ -505,13 +525,9 @@ def recover_interrupted(*, now: datetime) -> tuple[int, int]:
     interrupted = expired.filter(state=MessageState.SENDING).update(
         state=MessageState.FAILED,
         claimed_until=None,
-        reason=_interrupted_reason(),
+        reason=unknown_reason("worker stopped while handing it over"),
     )
     return recovered, interrupted
-
-
-def _interrupted_reason() -> str:
-    return unknown_reason("worker stopped while handing it over")
 
 
 def unknown_reason(what: str) -> str:
@@ -699,7 +715,7 @@ def record_delivery_report(report: DeliveryReport) -> bool:
         found = Message.all_objects.filter(gateway_id=report.gateway_id)
     else:
         return False
-    open_states = [MessageState.SENDING, MessageState.SENT]
+    open_states = AWAITING_REPORT_STATES
     if report.delivered is None:
         return found.exists()
     if report.delivered:

@@ -299,16 +299,6 @@ def _sent_summary(job: SendJob) -> str:
     return said
 
 
-@dataclass(frozen=True)
-class Sample:
-    """The first sendable recipient's message as it will be sent."""
-
-    recipient: recipients.Resolved
-    body: str
-    byte_count: int
-    kind: str
-
-
 def _preview(request: AuthenticatedRequest, form: ComposeForm, draft: sending.Draft) -> str:
     """미리보기: who gets which type, who is left out and why, one filled-in message.
 
@@ -319,20 +309,6 @@ def _preview(request: AuthenticatedRequest, form: ComposeForm, draft: sending.Dr
     sending.check_draft(draft, organization=organization)
     found = sending.preview(draft, organization=organization)
     resolution = found.resolution
-    sample = None
-    if resolution.sendable:
-        first = resolution.sendable[0]
-        day = sending.date_text(draft.scheduled_at or timezone.now(), sending.zone_of(organization))
-        rendered = text.render_for(
-            draft.body.replace("\r\n", "\n"),
-            name=first.name,
-            date_text=day,
-            has_image=draft.image is not None,
-        )
-        sample = Sample(first, rendered.body, rendered.byte_count, rendered.kind)
-    nameless = [
-        r for r in resolution.sendable if not r.name and text.NAME_PLACEHOLDER in draft.body
-    ]
     context = {
         "sendable": len(resolution.sendable),
         "kinds": [(kind, found.kinds.get(kind, 0)) for kind in ("SMS", "LMS", "MMS")],
@@ -343,10 +319,10 @@ def _preview(request: AuthenticatedRequest, form: ComposeForm, draft: sending.Dr
         "skipped_count": len(resolution.skipped),
         "skipped_more": max(0, len(resolution.skipped) - PREVIEW_LISTED),
         "duplicates": resolution.duplicates,
-        "nameless": [format_phone(r.phone) for r in nameless[:PREVIEW_LISTED]],
-        "nameless_count": found.nameless,
-        "nameless_more": max(0, found.nameless - PREVIEW_LISTED),
-        "sample": sample,
+        "nameless": [format_phone(r.phone) for r in found.nameless[:PREVIEW_LISTED]],
+        "nameless_count": len(found.nameless),
+        "nameless_more": max(0, len(found.nameless) - PREVIEW_LISTED),
+        "sample": found.sample,
         "scheduled_at": draft.scheduled_at,
         "has_image": draft.image is not None,
     }

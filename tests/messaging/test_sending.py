@@ -186,7 +186,7 @@ def test_preview_counts_types_drops_and_missing_names(organization, sender_setti
     )
     assert result.kinds == {"SMS": 2}
     assert result.resolution.skipped_by_reason == {"CUSTOMER": 1}
-    assert result.nameless == 1
+    assert [r.phone for r in result.nameless] == ["01090000003"]
 
 
 def test_cancel_only_scheduled_messages(actor, sender_settings, scoped):
