@@ -6,7 +6,6 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
-from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,11 +34,10 @@ from sangdam.accounts.forms import (
 from sangdam.accounts.models import User
 from sangdam.core.errors import InvalidInput, SangdamError
 from sangdam.core.excel import xlsx_response
-from sangdam.core.http import client_ip, user_agent
+from sangdam.core.http import client_ip, page_of, user_agent
 from sangdam.core.views import flash_form_errors
 
 SAVED_LOGIN_COOKIE = "sangdam_saved_login"
-PAGE_SIZE = 50
 HOME_BY_ROLE = {
     Role.ORG_ADMIN: "accounts:admin-home",
     Role.AGENT: "accounts:agent-home",
@@ -221,7 +219,7 @@ def account_list(request: AuthenticatedRequest) -> HttpResponse:
         request,
         "accounts/account_list.html",
         {
-            "page": _page(request, users),
+            "page": page_of(request, users),
             "role": role,
             "search": search,
             "roles": Role.choices,
@@ -450,7 +448,7 @@ def _history_page(
     )
     if exporting:
         return to_xlsx(events)
-    return render(request, template, {"form": form, "page": _page(request, events)})
+    return render(request, template, {"form": form, "page": page_of(request, events)})
 
 
 @admin_only
@@ -598,10 +596,6 @@ def organization_info(request: AuthenticatedRequest) -> HttpResponse:
             "zone_form": form,
         },
     )
-
-
-def _page(request: HttpRequest, rows: Any) -> Page[Any]:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def _missing(request: HttpRequest) -> HttpResponse:

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
+from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+
+# Every list of the pages shows this many rows unless it says otherwise.
+PAGE_SIZE = 50
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -56,3 +61,8 @@ def int_param(value: str | None) -> int | None:
         return int(value) if value else None
     except ValueError:
         return None
+
+
+def page_of(request: HttpRequest, rows: Any, size: int = PAGE_SIZE) -> Page[Any]:
+    """The page of ``rows`` that ``?page=`` asks for (the last one for a number past the end)."""
+    return Paginator(rows, size).get_page(request.GET.get("page"))

@@ -3,10 +3,7 @@ and the consultation history (상담내역 관리, CC-48..53). Administrators on
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +17,7 @@ from sangdam.accounts.enums import Role
 from sangdam.accounts.models import User
 from sangdam.core.errors import InvalidInput, NotFound, SangdamError
 from sangdam.core.excel import xlsx_response
-from sangdam.core.http import int_param
+from sangdam.core.http import int_param, page_of
 from sangdam.core.views import flash_form_errors
 from sangdam.crm import extensions, history, types
 from sangdam.crm.errors import NotAllowed
@@ -34,12 +31,7 @@ from sangdam.crm.forms_admin import (
 )
 from sangdam.crm.tickets import WORK_ROLES
 
-PAGE_SIZE = 50
 admin_only = role_required(Role.ORG_ADMIN)
-
-
-def _page(request: HttpRequest, rows: Any) -> Page[Any]:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 # ------------------------------------------------------------------------ consultation types
@@ -160,7 +152,7 @@ def _extensions_page(
         length_form = ExtensionLengthForm(
             initial={"extension_length": organization.extension_length}
         )
-    page = _page(request, extensions.extension_holders())
+    page = page_of(request, extensions.extension_holders())
     rows = []
     for holder in page:
         if failed is not None and failed[0] == holder.pk:
@@ -277,7 +269,7 @@ def history_list(request: AuthenticatedRequest) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            page = _page(request, found)
+            page = page_of(request, found)
     if form.errors:
         flash_form_errors(request, form)
     rows = [

@@ -7,8 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,13 +20,13 @@ from django.views.decorators.http import require_POST
 from sangdam.accounts.access import AuthenticatedRequest, actor_of, role_required
 from sangdam.accounts.enums import Role
 from sangdam.core.errors import InvalidInput, NotFound, SangdamError
+from sangdam.core.http import page_of
 from sangdam.core.views import flash_form_errors
 from sangdam.crm import customers, tickets
 from sangdam.crm.forms_customers import CustomerForm, CustomerSearchForm
 from sangdam.crm.models import Customer, Ticket, TicketNote
 
 workers = role_required(Role.ORG_ADMIN, Role.AGENT)
-PAGE_SIZE = 50
 CASES_PER_PAGE = 20
 
 TABS: dict[str, Promise] = {
@@ -44,10 +43,6 @@ def _customer(pk: int) -> Customer:
         return customers.load_customer(pk)
     except NotFound as error:
         raise Http404(error.message) from error
-
-
-def _page(request: HttpRequest, rows: QuerySet[Any], size: int = PAGE_SIZE) -> Page[Any]:
-    return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
 def _window_url(
@@ -79,7 +74,7 @@ def customer_search(request: AuthenticatedRequest) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            page = _page(request, found)
+            page = page_of(request, found)
     new_url = reverse("crm:customer-new")
     text = form.data.get("text", "").strip() if searched else ""
     if page is not None and not page.paginator.count and text:
@@ -265,13 +260,13 @@ def _window(request: AuthenticatedRequest, customer: Customer, tab: str) -> Http
         ],
     }
     if tab == "consultations":
-        page = _page(request, customers.customer_cases(customer), CASES_PER_PAGE)
+        page = page_of(request, customers.customer_cases(customer), CASES_PER_PAGE)
         context["page"] = page
         context["cases"] = _cases(request, page, Drafts.take(request, customer))
     elif tab == "tickets":
-        context["page"] = _page(request, customers.customer_tickets(customer))
+        context["page"] = page_of(request, customers.customer_tickets(customer))
     elif tab == "recalls":
-        context["page"] = _page(request, customers.customer_recalls(customer))
+        context["page"] = page_of(request, customers.customer_recalls(customer))
     return render(request, "crm/customers/window.html", context)
 
 

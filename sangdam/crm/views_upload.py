@@ -13,7 +13,6 @@ from functools import wraps
 from typing import Any, TypeVar, cast
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from sangdam.accounts.access import AuthenticatedRequest, actor_of, redirect_to_
 from sangdam.accounts.models import User
 from sangdam.core.errors import InvalidInput, NotFound, SangdamError
 from sangdam.core.excel import XLSX_TYPE, xlsx_response
+from sangdam.core.http import page_of
 from sangdam.core.spreadsheet import SpreadsheetError
 from sangdam.core.views import flash_form_errors
 from sangdam.crm import uploading
@@ -170,7 +170,7 @@ def _render_start(
     request: AuthenticatedRequest, form: UploadFileForm, status: int = 200
 ) -> HttpResponse:
     recent = CustomerUpload.objects.defer("problems", "mapping").order_by("-created_at", "-pk")
-    page = Paginator(recent, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, recent, PAGE_SIZE)
     return render(
         request,
         "crm/upload/start.html",
@@ -356,7 +356,7 @@ def upload_detail(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     }
     if upload.state in (UploadState.CHECKED, UploadState.DONE):
         problems = uploading.problem_rows(upload)
-        context["problems"] = Paginator(problems, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["problems"] = page_of(request, problems, PAGE_SIZE)
     if upload.state == UploadState.CHECKED:
         context["good_rows"] = uploading.good_rows(upload)
         context["may_confirm"] = upload.good_rows > 0 and (

@@ -6,8 +6,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sangdam.accounts.access import AuthenticatedRequest, actor_of, role_required
 from sangdam.accounts.enums import Role
 from sangdam.core.errors import InvalidInput, SangdamError
-from sangdam.core.http import int_param
+from sangdam.core.http import int_param, page_of
 from sangdam.core.views import flash_form_errors
 from sangdam.fairs import console, services
 from sangdam.fairs.enums import Approval, SchedulingMode, Side
@@ -37,7 +35,6 @@ from sangdam.fairs.forms_console import (
 from sangdam.fairs.models import Event
 
 organizer = role_required(Role.FAIR_ORGANIZER)
-PAGE_SIZE = 50
 
 
 def _event(pk: int) -> Event:
@@ -46,10 +43,6 @@ def _event(pk: int) -> Event:
     if event is None:
         raise Http404
     return event
-
-
-def _page(request: HttpRequest, rows: QuerySet[Any], size: int = PAGE_SIZE) -> Page[Any]:
-    return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
 def _url(name: str, *args: Any) -> str:
@@ -90,7 +83,7 @@ def _back(name: str, event: Event, query: dict[str, Any] | str = "") -> HttpResp
 @organizer
 def events(request: AuthenticatedRequest) -> HttpResponse:
     return _render(
-        request, None, "fairs/console/events.html", {"page": _page(request, console.events())}
+        request, None, "fairs/console/events.html", {"page": page_of(request, console.events())}
     )
 
 
@@ -241,7 +234,7 @@ def unpublish(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 def participants(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     event = _event(pk)
     form = ParticipantFilterForm(request.GET or None, event=event)
-    page = _page(request, console.participant_rows(event, form.filters()))
+    page = page_of(request, console.participant_rows(event, form.filters()))
     rows = [(p, _url("fairs:print-participant", event.pk, p.pk)) for p in page]
     return _render(
         request,
@@ -388,7 +381,7 @@ def requests_overview(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "side": side,
             "search": search,
             "sides": Side.choices,
-            "page": _page(request, rows),
+            "page": page_of(request, rows),
             "statuses": console.request_statuses(event),
             "classes": console.pair_classes(event),
             "without_count": console.without_requests(event).count(),
@@ -444,7 +437,7 @@ def scheduling(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "waiting_count": console.waiting_list(event).count(),
             "tab": tab,
             "filters": filters,
-            "page": _page(request, rows),
+            "page": page_of(request, rows),
         },
     )
 
@@ -507,7 +500,7 @@ def matching(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "pair": pair,
             "moving": moving,
             "slots": slots,
-            "waiting": _page(request, waiting),
+            "waiting": page_of(request, waiting),
             "buyer_meetings": console.meetings_of(buyer) if buyer else None,
             "seller_meetings": console.meetings_of(seller) if seller else None,
             "return_query": request.GET.urlencode(),

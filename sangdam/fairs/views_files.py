@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +22,7 @@ from sangdam.accounts.access import AuthenticatedRequest, actor_of, role_require
 from sangdam.accounts.audit import record_work
 from sangdam.accounts.enums import Role, WorkAction, WorkScreen
 from sangdam.core.errors import SangdamError
+from sangdam.core.http import page_of
 from sangdam.core.tenancy import tenant_scope
 from sangdam.core.views import flash_form_errors
 from sangdam.fairs import exports, importing
@@ -243,9 +244,7 @@ def export_reports(request: AuthenticatedRequest, event_id: int) -> HttpResponse
 @require_GET
 def reports(request: AuthenticatedRequest, event_id: int) -> HttpResponse:
     event = _event(event_id)
-    page = Paginator(exports.report_values(event), REPORTS_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, exports.report_values(event), REPORTS_PAGE_SIZE)
     context = {
         **_console_context(event, _("Reports (실적표)")),
         "summary": exports.report_summary(event),
@@ -318,9 +317,7 @@ def print_all(request: AuthenticatedRequest, event_id: int) -> HttpResponse:
     print (the whole of a 3,300-company fair would be one 25 MB page)."""
     event = _event(event_id)
     side = side_filter(request.GET)
-    page = Paginator(exports.printable_participants(event, side=side), PRINT_BATCH).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, exports.printable_participants(event, side=side), PRINT_BATCH)
     timetables = exports.participant_timetables(event, participant_ids=list(page))
     heading = (
         _("Timetables of all approved participants")

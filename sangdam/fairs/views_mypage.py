@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from sangdam.accounts import services as account_services
 from sangdam.accounts.access import AuthenticatedRequest, role_required
 from sangdam.accounts.enums import Role
 from sangdam.core.errors import InvalidInput, NotFound, SangdamError
+from sangdam.core.http import page_of
 from sangdam.core.views import flash_form_errors
 from sangdam.fairs import mypage, services
 from sangdam.fairs.enums import Approval, Origin
@@ -308,7 +308,7 @@ def counterparts(request: AuthenticatedRequest, visit: Visit) -> HttpResponse:
     participant = visit.participant
     form = CounterpartFilterForm(request.GET or None, participant=participant)
     found = mypage.counterparts(participant, form.filters())
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, found, PAGE_SIZE)
     origins = {
         r.counterpart.pk: r.origin for r in mypage.pairs_of(participant, timezone.now()).rows
     }
@@ -391,7 +391,7 @@ def requests(request: AuthenticatedRequest, visit: Visit) -> HttpResponse:
     participant = visit.participant
     pairs = mypage.pairs_of(participant, timezone.now())
     # A popular buyer can receive over a thousand requests; the list is read a page at a time.
-    page = Paginator(pairs.rows, REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, pairs.rows, REQUESTS_PER_PAGE)
     return render(
         request,
         "fairs/mypage/requests.html",
@@ -564,7 +564,7 @@ def message_box(request: AuthenticatedRequest, visit: Visit) -> HttpResponse:
         count = services.mark_notices_read(participant=participant)
         messages.success(request, _("%(count)d messages marked read.") % {"count": count})
         return redirect("fairs:messages")
-    page = Paginator(mypage.notices(participant), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, mypage.notices(participant), PAGE_SIZE)
     entries = [(n, notice_text(n), n.read_at is None) for n in page.object_list]
     unread_ids = [n.pk for n, _text, unread in entries if unread]
     response = render(

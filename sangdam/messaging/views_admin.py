@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,7 +24,7 @@ from sangdam.accounts.access import AuthenticatedRequest, actor_of, refusal, rol
 from sangdam.accounts.enums import Role
 from sangdam.core.errors import InvalidInput, NotFound, SangdamError
 from sangdam.core.excel import xlsx_response
-from sangdam.core.http import int_param
+from sangdam.core.http import int_param, page_of
 from sangdam.core.views import flash_form_errors
 from sangdam.crm.errors import NotAllowed
 from sangdam.crm.models import Customer
@@ -42,14 +42,9 @@ from sangdam.messaging.forms_admin import (
 )
 from sangdam.messaging.models import Message
 
-PAGE_SIZE = 50
 CUSTOMER_PAGE_SIZE = 20
 admin_only = role_required(Role.ORG_ADMIN)
 workers = role_required(Role.ORG_ADMIN, Role.AGENT)
-
-
-def _page(request: HttpRequest, rows: Any, size: int = PAGE_SIZE) -> Page[Any]:
-    return Paginator(rows, size).get_page(request.GET.get("page"))
 
 
 def _ids(request: HttpRequest, name: str) -> list[int]:
@@ -215,7 +210,7 @@ def _opt_outs_page(
 ) -> HttpResponse:
     search = OptOutSearchForm(request.GET or None)
     query = search.cleaned_data.get("q", "") if search.is_valid() else ""
-    page = _page(request, opt_outs.opt_out_numbers(query))
+    page = page_of(request, opt_outs.opt_out_numbers(query))
     return render(
         request,
         "messaging/admin/opt_outs.html",
@@ -351,7 +346,7 @@ def history_list(request: AuthenticatedRequest) -> HttpResponse:
         except InvalidInput as error:
             form.add_service_errors(error)
         else:
-            page = _page(request, found)
+            page = page_of(request, found)
             if form.is_bound:
                 # Dates left empty show the period searched.
                 shown = request.GET.copy()
@@ -417,7 +412,7 @@ def scheduled_list(request: AuthenticatedRequest) -> HttpResponse:
     """예약 문자 관리: the reservations not yet sent, soonest first, grouped by job."""
     form = ScheduledSearchForm(request.GET or None)
     query = form.cleaned_data.get("query", "") if form.is_valid() else ""
-    page = _page(request, history.scheduled(query))
+    page = page_of(request, history.scheduled(query))
     return render(
         request,
         "messaging/admin/scheduled.html",
@@ -464,7 +459,7 @@ def customer_messages(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         raise Http404(_("The customer does not exist."))
     if request.headers.get("HX-Request") != "true":
         return redirect(f"{reverse('crm:customer', args=[pk])}?tab=sms")
-    page = _page(request, sending.customer_messages(customer.pk), CUSTOMER_PAGE_SIZE)
+    page = page_of(request, sending.customer_messages(customer.pk), CUSTOMER_PAGE_SIZE)
     return render(
         request,
         "messaging/customer/messages.html",

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import (
     Http404,
@@ -36,6 +35,7 @@ from sangdam.accounts.access import AuthenticatedRequest, actor_of, refusal, rol
 from sangdam.accounts.enums import Role
 from sangdam.core import spreadsheet
 from sangdam.core.errors import InvalidInput, NotFound, SangdamError
+from sangdam.core.http import page_of
 from sangdam.core.spreadsheet import SpreadsheetError, cell_text
 from sangdam.crm import customers
 from sangdam.crm.customers import CustomerSearch
@@ -381,7 +381,7 @@ def search(request: AuthenticatedRequest) -> HttpResponse:
         except InvalidInput as refused:
             error = refused.message
         else:
-            page = Paginator(found, SEARCH_PAGE_SIZE).get_page(request.GET.get("page"))
+            page = page_of(request, found, SEARCH_PAGE_SIZE)
     else:
         error = " ".join(str(m) for found in form.errors.values() for m in found)
     rows = []
@@ -665,7 +665,7 @@ def _live_context(request: AuthenticatedRequest, job: SendJob) -> dict[str, Any]
         rows = rows.filter(state__in=STATE_GROUPS[state])
     else:
         state = ""
-    page = Paginator(rows.order_by("pk"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(request, rows.order_by("pk"), PAGE_SIZE)
     may_cancel = progress.waiting > 0 and job.scheduled_at is not None
     return {
         "job": job,
