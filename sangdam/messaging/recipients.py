@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from sangdam.core.errors import InvalidInput
 from sangdam.core.spreadsheet import cell_text, is_empty, open_sheet
 from sangdam.crm.models import Customer
-from sangdam.crm.phones import format_phone, is_mobile, normalize_phone, plain_mobile
+from sangdam.crm.phones import is_mobile, normalize_phone, plain_mobile
 from sangdam.messaging.enums import SkipReason
 from sangdam.messaging.models import OptOutNumber
 
@@ -177,13 +177,6 @@ class Resolution:
     skipped: list[Resolved] = field(default_factory=list)
     duplicates: int = 0
 
-    @property
-    def skipped_by_reason(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for recipient in self.skipped:
-            counts[recipient.skip_reason] = counts.get(recipient.skip_reason, 0) + 1
-        return counts
-
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
     for start in range(0, len(items), _CHUNK):
@@ -261,7 +254,3 @@ def resolve(recipients: Sequence[Recipient]) -> Resolution:
         else:
             resolution.sendable.append(Resolved(phone, name, customer_id))
     return resolution
-
-
-def describe(recipient: Resolved) -> str:
-    return f"{recipient.name} {format_phone(recipient.phone)}".strip()
