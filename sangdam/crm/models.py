@@ -16,9 +16,11 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from sangdam.core.db import InCodes
 from sangdam.core.models import Organization
 from sangdam.core.tenancy import tenant_manager
 from sangdam.crm.enums import (
+    OPEN_STATUSES,
     CallResult,
     ConsultationResult,
     Direction,
@@ -35,8 +37,9 @@ TYPE_LEVELS = 3
 # SPEC CS-41 / G-CS-02: a ticket open longer than this is overdue even without a due date.
 OVERDUE_AFTER = timedelta(days=3)
 _REGISTERED_LIVE = Q(is_draft=False, discarded_at__isnull=True)
-# The partial indexes' condition; queries say the status part with ``OpenStatus`` (see there).
-_OPEN = Q(status__in=["01", "03"], is_draft=False, discarded_at__isnull=True)
+_OPEN_CODES = [status.value for status in OPEN_STATUSES]
+# The partial indexes' condition; queries say the status part with ``InCodes`` (see there).
+_OPEN = Q(status__in=_OPEN_CODES, is_draft=False, discarded_at__isnull=True)
 
 
 class ConsultationType(models.Model):
@@ -144,22 +147,10 @@ class TicketCounter(models.Model):
         return f"{self.organization_id}: {self.last_number}"
 
 
-class OpenStatus(models.Func):
-    """``status IN ('01', '03')`` with the codes written into the SQL, not bound.
-
-    SQLite uses a partial index only when the query repeats the index's condition term for term,
-    and a bound parameter never matches the literal of the index: with ``status__in`` every
-    queue read scanned the whole table. The codes are constants, never user input.
-    """
-
-    template = "%(expressions)s IN ('01', '03')"
-    output_field = models.BooleanField()
-
-
 class TicketQuerySet(models.QuerySet["Ticket"]):
     def open(self) -> TicketQuerySet:
         """Registered and not yet completed: what the work queues and 미완료 lists count."""
-        return self.filter(OpenStatus("status"), _REGISTERED_LIVE)
+        return self.filter(InCodes("status", _OPEN_CODES), _REGISTERED_LIVE)
 
     def live(self) -> TicketQuerySet:
         """Neither temp-saved nor discarded: what history searches show by default."""

@@ -9,28 +9,26 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from sangdam.core.db import InCodes
 from sangdam.core.models import Organization
 from sangdam.core.tenancy import tenant_manager
 from sangdam.crm.models import Customer
-from sangdam.messaging.enums import MessageKind, MessageState, OptOutSource, SkipReason
+from sangdam.messaging.enums import (
+    WAITING_STATES,
+    MessageKind,
+    MessageState,
+    OptOutSource,
+    SkipReason,
+)
 
-_WAITING = Q(state__in=["SCHEDULED", "QUEUED"])
-
-
-class Waiting(models.Func):
-    """``state IN ('SCHEDULED', 'QUEUED')`` with the codes in the SQL, as the due index says.
-
-    SQLite reads a partial index only for a query that repeats its condition literally, and a
-    bound parameter never does (the same reason as crm's ``OpenStatus``).
-    """
-
-    template = "%(expressions)s IN ('SCHEDULED', 'QUEUED')"
-    output_field = models.BooleanField()
+_WAITING_CODES = [state.value for state in WAITING_STATES]
+# The due index's condition; queries repeat it with ``InCodes``, which SQLite needs literally.
+_WAITING = Q(state__in=_WAITING_CODES)
 
 
 class MessageQuerySet(models.QuerySet["Message"]):
     def waiting(self) -> MessageQuerySet:
-        return self.filter(Waiting("state"))
+        return self.filter(InCodes("state", _WAITING_CODES))
 
 
 class MessagingSettings(models.Model):
