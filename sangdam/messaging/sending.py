@@ -559,12 +559,22 @@ def _claim(*, now: datetime, batch: int) -> tuple[str, list[int]]:
     return token, claimed
 
 
-def outgoing(message: Message) -> OutgoingMessage:
+class _Images:
+    """Each send job's MMS image, read from storage once per dispatch, not once per message."""
+
+    def __init__(self) -> None:
+        self._read: dict[int, bytes] = {}
+
+    def of(self, job: SendJob) -> bytes:
+        if job.pk not in self._read:
+            with job.image.open("rb") as stored:
+                self._read[job.pk] = stored.read()
+        return self._read[job.pk]
+
+
+def _outgoing(message: Message, images: _Images) -> OutgoingMessage:
     job = message.job
-    image = None
-    if message.kind == "MMS" and job.image:
-        with job.image.open("rb") as stored:
-            image = stored.read()
+    image = images.of(job) if message.kind == "MMS" and job.image else None
     return OutgoingMessage(
         reference=str(message.pk),
         to=message.phone,
@@ -586,6 +596,7 @@ def dispatch_due(
     time of their next attempt, later each time (RETRY_DELAYS).
     """
     summary = DispatchSummary()
+    images = _Images()
     started = time.monotonic()
     summary.recovered, summary.interrupted = recover_interrupted(now=now or timezone.now())
     try:
@@ -602,7 +613,7 @@ def dispatch_due(
                     _release(ids[position:], token)
                     summary.more = True
                     return summary
-                outcome = _hand_over(gateway, messages[pk], token, now=now)
+                outcome = _hand_over(gateway, messages[pk], token, images, now=now)
                 if isinstance(outcome, datetime):
                     _release(
                         ids[position + 1 :], token, retry_at=outcome, reason=messages[pk].reason
@@ -638,7 +649,7 @@ def _release(
 
 
 def _hand_over(
-    gateway: Gateway, message: Message, token: str, *, now: datetime | None
+    gateway: Gateway, message: Message, token: str, images: _Images, *, now: datetime | None
 ) -> bool | datetime:
     """Send one claimed message: True sent, False failed for good, a datetime: retry then."""
     marked = Message.all_objects.filter(
@@ -648,7 +659,7 @@ def _hand_over(
         return False
     attempts = message.attempts + 1
     try:
-        accepted = gateway.send(outgoing(message))
+        accepted = gateway.send(_outgoing(message, images))
     except GatewayUnavailable as error:
         moment = now or timezone.now()
         if attempts >= MAX_ATTEMPTS:

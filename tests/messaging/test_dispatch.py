@@ -214,3 +214,17 @@ def test_a_message_without_an_answer_is_failed_not_resent(job, outbox):
     sending.record_delivery_report(DeliveryReport(str(unanswered.pk), "", True, "", later))
     unanswered.refresh_from_db()
     assert unanswered.state == MessageState.DELIVERED
+
+
+def test_an_mms_carries_the_jobs_image_to_every_recipient(actor, sender_settings, scoped, outbox):
+    photo = b"\xff\xd8\xff\xe0" + b"photo" * 100
+    sending.send_messages(
+        actor=actor,
+        draft=Draft(numbers(2), "사진 안내", image=sending.Image("notice.jpg", photo)),
+        gateway_supports_mms=True,
+    )
+    sending.dispatch_due(gateway=MemoryGateway())
+    assert [(m.kind, m.image, m.image_name.endswith(".jpg")) for m in outbox.outbox] == [
+        ("MMS", photo, True),
+        ("MMS", photo, True),
+    ]
